@@ -1,0 +1,51 @@
+package workshop.locks;
+
+import java.time.Duration;
+
+/**
+ * Exercise 2 (README: "2. SimpleMutex"). Build a mutual-exclusion lock, like Python's
+ * {@code threading.Lock}: at most one thread holds it at a time.
+ *
+ * <p>It is not reentrant: {@code tryLock()} by the thread that already holds it returns false (and
+ * {@code lock()} would wait forever). Only the holder may {@code unlock()}; anyone else gets an
+ * {@link IllegalMonitorStateException}. Threads that wait for the lock must sleep, not spin.
+ *
+ * <p>Build it yourself: do not wrap {@code ReentrantLock} or {@code Semaphore}. Hints are in the
+ * README.
+ */
+public class SimpleMutex {
+
+    /** Waits until the lock is free, then takes it. */
+    public void lock() {
+        throw new UnsupportedOperationException("TODO 01-locks exercise 2: SimpleMutex.lock()");
+    }
+
+    /** Takes the lock if it is free right now; never waits. */
+    public boolean tryLock() {
+        throw new UnsupportedOperationException("TODO 01-locks exercise 2: SimpleMutex.tryLock()");
+    }
+
+    /**
+     * Waits at most {@code timeout} for the lock.
+     *
+     * @return true if the lock was taken, false if the time ran out
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    public boolean tryLock(Duration timeout) throws InterruptedException {
+        throw new UnsupportedOperationException("TODO 01-locks exercise 2: SimpleMutex.tryLock(Duration)");
+    }
+
+    /**
+     * Releases the lock and lets one waiting thread in.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock
+     */
+    public void unlock() {
+        throw new UnsupportedOperationException("TODO 01-locks exercise 2: SimpleMutex.unlock()");
+    }
+
+    /** Whether the calling thread holds the lock. */
+    public boolean isHeldByCurrentThread() {
+        throw new UnsupportedOperationException("TODO 01-locks exercise 2: SimpleMutex.isHeldByCurrentThread()");
+    }
+}

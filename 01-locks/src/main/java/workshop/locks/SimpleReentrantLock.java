@@ -1,0 +1,53 @@
+package workshop.locks;
+
+import java.time.Duration;
+
+/**
+ * Exercise 3 (README: "3. SimpleReentrantLock"). Build a reentrant lock, like Python's
+ * {@code threading.RLock}: the thread that holds it may take it again (recursion), and must release it
+ * as many times as it took it before another thread gets in.
+ *
+ * <p>Only the holder may {@code unlock()}; anyone else gets an {@link IllegalMonitorStateException}.
+ * Waiting threads must sleep, not spin. Build it yourself: do not wrap {@code ReentrantLock}.
+ */
+public class SimpleReentrantLock {
+
+    /** Waits until the lock is free or already held by this thread, then takes it (once more). */
+    public void lock() {
+        throw new UnsupportedOperationException("TODO 01-locks exercise 3: SimpleReentrantLock.lock()");
+    }
+
+    /** Takes the lock if it is free or already held by this thread; never waits. */
+    public boolean tryLock() {
+        throw new UnsupportedOperationException("TODO 01-locks exercise 3: SimpleReentrantLock.tryLock()");
+    }
+
+    /**
+     * Waits at most {@code timeout} for the lock.
+     *
+     * @return true if the lock was taken, false if the time ran out
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    public boolean tryLock(Duration timeout) throws InterruptedException {
+        throw new UnsupportedOperationException("TODO 01-locks exercise 3: SimpleReentrantLock.tryLock(Duration)");
+    }
+
+    /**
+     * Releases one hold; the lock is free when the hold count returns to zero.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock
+     */
+    public void unlock() {
+        throw new UnsupportedOperationException("TODO 01-locks exercise 3: SimpleReentrantLock.unlock()");
+    }
+
+    /** Whether the calling thread holds the lock. */
+    public boolean isHeldByCurrentThread() {
+        throw new UnsupportedOperationException("TODO 01-locks exercise 3: SimpleReentrantLock.isHeldByCurrentThread()");
+    }
+
+    /** How many times the calling thread holds the lock (0 if it does not hold it). */
+    public int getHoldCount() {
+        throw new UnsupportedOperationException("TODO 01-locks exercise 3: SimpleReentrantLock.getHoldCount()");
+    }
+}

@@ -1,0 +1,147 @@
+package workshop.locks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import workshop.testkit.Concurrently;
+import workshop.testkit.LincheckBudget;
+import workshop.testkit.PassesOnSkeleton;
+
+/** Exercise 1: README "1. BankAccount". */
+@Param(name = "amount", gen = IntGen.class, conf = "1:3")
+public class BankAccountTest {
+
+    private static final int THREADS = 8;
+    private static final int DEPOSITS_PER_THREAD = 50_000;
+    private static final int ROUNDS = 20_000;
+
+    @Test
+    void depositsFromManyThreadsAreNeverLost() {
+        BankAccount account = new BankAccount(0);
+
+        Concurrently.threads(THREADS).named("depositor").repeat(DEPOSITS_PER_THREAD, (t, i) -> account.deposit(1));
+
+        long expected = (long) THREADS * DEPOSITS_PER_THREAD;
+        long seen = account.balance();
+        assertThat(seen).withFailMessage(
+                "expected %d after %d threads x %d deposits of 1, saw %d: %d updates were lost. Two threads read the same"
+                        + " balance before either wrote it back, and one write overwrote the other. Make the"
+                        + " read-modify-write in deposit() one atomic step (README 1: race conditions).",
+                expected, THREADS, DEPOSITS_PER_THREAD, seen, expected - seen).isEqualTo(expected);
+    }
+
+    @Test
+    void depositsAndWithdrawalsTogetherKeepTheBalanceExact() {
+        long initial = (long) THREADS * DEPOSITS_PER_THREAD; // enough that every withdrawal is covered
+        BankAccount account = new BankAccount(initial);
+        AtomicLong refused = new AtomicLong();
+
+        Concurrently.threads(THREADS).named("teller").repeat(DEPOSITS_PER_THREAD, (t, i) -> {
+            if (t % 2 == 0) {
+                account.deposit(1);
+            } else if (!account.withdraw(1)) {
+                refused.incrementAndGet();
+            }
+        });
+
+        long deposits = (long) THREADS / 2 * DEPOSITS_PER_THREAD;
+        long withdrawals = (long) THREADS / 2 * DEPOSITS_PER_THREAD - refused.get();
+        long expected = initial + deposits - withdrawals;
+        assertThat(refused.get()).withFailMessage(
+                "%d withdrawals were refused although the balance always covered them: withdraw() saw a wrong balance",
+                refused.get()).isZero();
+        assertThat(account.balance()).withFailMessage(
+                "expected %d after %d deposits and %d withdrawals of 1, saw %d: deposits and withdrawals overwrote each"
+                        + " other. Both change the same balance, so both must take the same lock (a lock on deposit()"
+                        + " alone does not stop withdraw() from interleaving with it).",
+                expected, deposits, withdrawals, account.balance()).isEqualTo(expected);
+    }
+
+    @Test
+    void concurrentWithdrawalsNeverOverdraw() {
+        // Every round, threads on every core at once try to withdraw 2 from an account holding 3:
+        // exactly one may succeed.
+        BankAccount[] accounts = new BankAccount[ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            accounts[r] = new BankAccount(3);
+        }
+        AtomicIntegerArray successes = new AtomicIntegerArray(ROUNDS);
+
+        Concurrently.threads(Concurrently.cores()).named("withdrawer").inLockstep(ROUNDS, (t, round) -> {
+            if (accounts[round].withdraw(2)) {
+                successes.incrementAndGet(round);
+            }
+        });
+
+        int overdrawn = 0;
+        int firstBad = -1;
+        for (int r = 0; r < ROUNDS; r++) {
+            if (successes.get(r) != 1 || accounts[r].balance() != 1) {
+                overdrawn++;
+                firstBad = firstBad < 0 ? r : firstBad;
+            }
+        }
+        int bad = firstBad;
+        assertThat(overdrawn).withFailMessage(
+                "in %d of %d rounds the account holding 3 ended wrong (first: round %d, %d withdrawals of 2 succeeded,"
+                        + " balance %d). Several threads checked 'balance >= amount' before any of them took the money:"
+                        + " check-then-act. The check and the update must happen under the same lock, in one step.",
+                overdrawn, ROUNDS, bad, bad < 0 ? 0 : successes.get(Math.max(bad, 0)),
+                bad < 0 ? 0 : accounts[Math.max(bad, 0)].balance()).isZero();
+    }
+
+    // Lincheck model checking: explores thread interleavings of these operations systematically and
+    // reports the first one whose results no sequential order of the same calls could produce.
+
+    private final BankAccount account = new BankAccount(2);
+
+    @Operation
+    public void deposit(@Param(name = "amount") int amount) {
+        account.deposit(amount);
+    }
+
+    @Operation
+    public boolean withdraw(@Param(name = "amount") int amount) {
+        return account.withdraw(amount);
+    }
+
+    @Operation
+    public long balance() {
+        return account.balance();
+    }
+
+    @Test
+    @Timeout(60)
+    void behavesAsIfOneOperationRanAtATime() {
+        LincheckBudget.modelChecking().check(getClass());
+    }
+
+    @Test
+    @PassesOnSkeleton("the skeleton already rejects bad amounts: keep those checks when you fix it")
+    void rejectsAmountsThatAreNotPositive() {
+        BankAccount account = new BankAccount(10);
+        assertThatThrownBy(() -> account.deposit(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> account.deposit(-5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> account.withdraw(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> account.withdraw(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BankAccount(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(account.balance()).isEqualTo(10);
+    }
+
+    @Test
+    @PassesOnSkeleton("single-threaded behaviour: the skeleton gets it right; the bug shows only under concurrency")
+    void refusesAWithdrawalTheBalanceDoesNotCover() {
+        BankAccount account = new BankAccount(5);
+        assertThat(account.withdraw(6)).isFalse();
+        assertThat(account.balance()).isEqualTo(5);
+        assertThat(account.withdraw(5)).isTrue();
+        assertThat(account.balance()).isZero();
+    }
+}

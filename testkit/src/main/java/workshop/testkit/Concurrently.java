@@ -1,0 +1,212 @@
+package workshop.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * Runs code on several threads at once, so that races really happen, and reports what went wrong in
+ * the test thread.
+ *
+ * <pre>{@code
+ * Concurrently.threads(8).named("depositor").repeat(50_000, (thread, i) -> account.deposit(1));
+ * List<Long> seen = Concurrently.threads(4).named("reader").call(thread -> counter.get());
+ * }</pre>
+ *
+ * <p>Every thread is created and waits at a start gate until all are ready; then the gate opens and
+ * they run together. Exceptions and assertion failures thrown in workers are collected and rethrown in
+ * the calling thread (the first one, with the others attached as suppressed). Every thread is joined; a
+ * thread that does not finish within the time limit fails the run with a report of where each stuck
+ * thread is and which locks it holds and waits for.
+ */
+public final class Concurrently {
+
+    /** How long a run may take unless the test says otherwise. */
+    public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(8);
+
+    private final int threads;
+    private String name = "worker";
+    private Duration timeLimit = DEFAULT_TIME_LIMIT;
+
+    private Concurrently(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+        }
+        this.threads = threads;
+    }
+
+    /** A run on {@code threads} threads. */
+    public static Concurrently threads(int threads) {
+        return new Concurrently(threads);
+    }
+
+    /** Names the threads {@code name-0}, {@code name-1}, ... (shown in every report). */
+    public Concurrently named(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /** How long the whole run may take before it fails as stuck. */
+    public Concurrently within(Duration timeLimit) {
+        this.timeLimit = Objects.requireNonNull(timeLimit, "timeLimit");
+        return this;
+    }
+
+    /** A body that knows which thread it runs on and which iteration it is in. */
+    @FunctionalInterface
+    public interface Repeated {
+        void run(int thread, int iteration) throws Exception;
+    }
+
+    /** A body that knows which thread it runs on and returns a result. */
+    @FunctionalInterface
+    public interface Task<T> {
+        T call(int thread) throws Exception;
+    }
+
+    /** A body that knows which thread it runs on. */
+    @FunctionalInterface
+    public interface Body {
+        void run(int thread) throws Exception;
+    }
+
+    /** Each thread runs {@code body} {@code iterations} times. */
+    public void repeat(int iterations, Repeated body) {
+        run(thread -> {
+            for (int i = 0; i < iterations; i++) {
+                body.run(thread, i);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code rounds} rounds in lockstep: in every round all threads meet at a spinning barrier and
+     * leave it together, then each runs {@code body} once. Threads that were running hot at the barrier
+     * hit the body within nanoseconds of each other, which is what exposes a check-then-act race (the
+     * window between a check and the act that depends on it is a few nanoseconds; threads that are woken
+     * from a blocking barrier one by one rarely hit it at the same moment).
+     *
+     * <p>Use at most as many threads as the machine has cores ({@link #cores()}): spinning threads
+     * beyond that wait for a time slice every round.
+     */
+    public void inLockstep(int rounds, Repeated body) {
+        java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        long deadline = System.nanoTime() + timeLimit.toNanos();
+        run(thread -> {
+            for (int round = 0; round < rounds; round++) {
+                int current = generation.get();
+                if (arrived.incrementAndGet() == threads) {
+                    arrived.set(0);
+                    generation.incrementAndGet();
+                } else {
+                    int spins = 0;
+                    while (generation.get() == current) {
+                        Thread.onSpinWait();
+                        if ((++spins & 0xFFFF) == 0 && System.nanoTime() - deadline > 0) {
+                            throw new AssertionFailedError("lockstep round " + round + " did not complete in time");
+                        }
+                    }
+                }
+                try {
+                    body.run(thread, round);
+                } catch (Exception | AssertionError e) {
+                    failures.add(e); // keep going, so the other threads are not left at the barrier
+                }
+            }
+        });
+        if (!failures.isEmpty()) {
+            Throwable first = failures.poll();
+            failures.stream().limit(10).forEach(first::addSuppressed);
+            throw sneaky(first);
+        }
+    }
+
+    /** The number of cores, at least 2: the thread count for {@link #inLockstep}. */
+    public static int cores() {
+        return Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Each thread runs {@code body} once. */
+    public void run(Body body) {
+        call(thread -> {
+            body.run(thread);
+            return null;
+        });
+    }
+
+    /** Each thread runs {@code task} once; returns the results by thread index. */
+    public <T> List<T> call(Task<T> task) {
+        Objects.requireNonNull(task, "task");
+        CountDownLatch ready = new CountDownLatch(threads);
+        CountDownLatch startGate = new CountDownLatch(1);
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        AtomicReferenceArray<T> results = new AtomicReferenceArray<>(threads);
+        List<Thread> started = new ArrayList<>(threads);
+        for (int i = 0; i < threads; i++) {
+            int index = i;
+            Thread thread = new Thread(() -> {
+                ready.countDown();
+                try {
+                    startGate.await();
+                    results.set(index, task.call(index));
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }, name + "-" + i);
+            thread.setDaemon(true);
+            started.add(thread);
+        }
+        started.forEach(Thread::start);
+        try {
+            if (!ready.await(timeLimit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new AssertionFailedError("The worker threads did not even reach the start gate within " + timeLimit);
+            }
+            startGate.countDown();
+            long deadline = System.nanoTime() + timeLimit.toNanos();
+            for (Thread thread : started) {
+                thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            started.forEach(Thread::interrupt);
+            Thread.currentThread().interrupt();
+            throw new AssertionFailedError("Interrupted while waiting for the worker threads", e);
+        }
+        List<Thread> stuck = started.stream().filter(Thread::isAlive).toList();
+        if (!stuck.isEmpty()) {
+            String report = stuck.size() + " of " + threads + " threads did not finish within " + timeLimit.toMillis()
+                    + " ms:\n" + ThreadReports.describe(stuck)
+                    + ThreadReports.findNewDeadlock(java.util.Set.of()).map(d -> d + "\n").orElse("")
+                    + "A thread that never finishes is waiting for something that never happens: a lock nobody\n"
+                    + "releases, a signal nobody sends, or a lock held by a thread that waits for it in turn.";
+            stuck.forEach(Thread::interrupt);
+            ThreadLeaks.abandon(stuck);
+            AssertionFailedError error = new AssertionFailedError(report);
+            failures.forEach(error::addSuppressed);
+            throw error;
+        }
+        if (!failures.isEmpty()) {
+            Throwable first = failures.poll();
+            failures.forEach(first::addSuppressed);
+            throw sneaky(first);
+        }
+        List<T> list = new ArrayList<>(threads);
+        for (int i = 0; i < threads; i++) {
+            list.add(results.get(i));
+        }
+        return Collections.unmodifiableList(list);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+}

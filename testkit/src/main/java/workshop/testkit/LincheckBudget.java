@@ -1,0 +1,44 @@
+package workshop.testkit;
+
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+
+/**
+ * Lincheck options sized for a unit test: seconds, not minutes. Lincheck's defaults explore far more
+ * (tens of seconds to minutes per check); this budget still finds the classic races (a lost update,
+ * a check-then-act) every run, because model checking explores interleavings systematically.
+ *
+ * <pre>{@code
+ * @Test void isLinearizable() { LincheckBudget.modelChecking().check(getClass()); }
+ * }</pre>
+ */
+public final class LincheckBudget {
+
+    /** Scenarios explored per check. */
+    public static final int ITERATIONS = 20;
+    /** Interleavings tried per scenario. */
+    public static final int INVOCATIONS_PER_ITERATION = 500;
+
+    private LincheckBudget() {
+    }
+
+    /** Model checking: explores thread switches at every shared-memory access; deterministic. */
+    public static ModelCheckingOptions modelChecking() {
+        return new ModelCheckingOptions()
+                .iterations(ITERATIONS)
+                .invocationsPerIteration(INVOCATIONS_PER_ITERATION)
+                .threads(2)
+                .actorsPerThread(3)
+                .actorsBefore(1)
+                .actorsAfter(1);
+    }
+
+    /** Stress testing: real threads, many runs; for code model checking cannot instrument. */
+    public static StressOptions stress() {
+        return new StressOptions()
+                .iterations(ITERATIONS)
+                .invocationsPerIteration(INVOCATIONS_PER_ITERATION)
+                .threads(2)
+                .actorsPerThread(3);
+    }
+}

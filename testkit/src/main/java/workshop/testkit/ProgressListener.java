@@ -1,0 +1,179 @@
+package workshop.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.TestSource;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+
+/**
+ * Prints the learner's progress after a module's tests ran: each exercise in README order, passing or
+ * failing, and which one to do next with the command that runs only its tests. Registered through
+ * {@code META-INF/services}, so it works for Maven and for IDEs that run JUnit 5.
+ *
+ * <p>It also writes one line per test to the file named by the system property
+ * {@code workshop.results.file} (Maven sets it), which the skeleton check reads.
+ */
+public final class ProgressListener implements TestExecutionListener {
+
+    /** Results per test class, in the order they finished. Guarded by {@code this}. */
+    private final Map<String, Results> byClass = new LinkedHashMap<>();
+    private Writer resultsFile;
+
+    /** Outcomes of one test class. */
+    static final class Results {
+        int passed;
+        int failed;
+        int skipped;
+        String firstFailure;
+
+        boolean done() {
+            return failed == 0 && passed > 0;
+        }
+    }
+
+    @Override
+    public synchronized void testPlanExecutionStarted(TestPlan testPlan) {
+        byClass.clear();
+        String file = System.getProperty("workshop.results.file");
+        if (file != null && !file.isBlank()) {
+            try {
+                Path path = Path.of(file);
+                Files.createDirectories(path.toAbsolutePath().getParent());
+                resultsFile = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write test results to " + file, e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void executionSkipped(TestIdentifier id, String reason) {
+        testClassOf(id).ifPresent(c -> {
+            byClass.computeIfAbsent(c, k -> new Results()).skipped++;
+            write(c, methodName(id), id.getDisplayName(), "SKIPPED", markOf(id), reason);
+        });
+    }
+
+    @Override
+    public synchronized void executionFinished(TestIdentifier id, TestExecutionResult result) {
+        TestSource source = id.getSource().orElse(null);
+        String message = result.getThrowable().map(ProgressListener::firstLine).orElse("");
+        if (id.isTest() && source instanceof MethodSource method) {
+            Results results = byClass.computeIfAbsent(method.getClassName(), k -> new Results());
+            if (result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) {
+                results.passed++;
+            } else if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
+                results.skipped++;
+            } else {
+                results.failed++;
+                if (results.firstFailure == null) {
+                    results.firstFailure = id.getDisplayName() + ": " + message;
+                }
+            }
+            write(method.getClassName(), methodName(id), id.getDisplayName(), result.getStatus().name(), markOf(id), message);
+        } else if (source instanceof ClassSource c && result.getStatus() == TestExecutionResult.Status.FAILED) {
+            // A failure outside any test (@BeforeAll, @AfterAll, the class cannot even be set up).
+            Results results = byClass.computeIfAbsent(c.getClassName(), k -> new Results());
+            results.failed++;
+            if (results.firstFailure == null) {
+                results.firstFailure = "class setup or teardown: " + message;
+            }
+            write(c.getClassName(), "<class>", id.getDisplayName(), "FAILED", "", message);
+        }
+    }
+
+    @Override
+    public synchronized void testPlanExecutionFinished(TestPlan testPlan) {
+        if (resultsFile != null) {
+            try {
+                resultsFile.write("#complete\n");
+                resultsFile.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                resultsFile = null;
+            }
+        }
+        if (!byClass.isEmpty()) {
+            ProgressReport.print(byClass, readmes(), System.out);
+        }
+    }
+
+    private static List<Path> readmes() {
+        String configured = System.getProperty("workshop.readmes");
+        List<Path> paths = new ArrayList<>();
+        if (configured != null && !configured.isBlank()) {
+            for (String p : configured.split(",")) {
+                if (!p.isBlank()) {
+                    paths.add(Path.of(p.trim()));
+                }
+            }
+        } else {
+            paths.add(Path.of("README.md"));
+        }
+        return paths.stream().map(Path::toAbsolutePath).filter(Files::isRegularFile).toList();
+    }
+
+    private static Optional<String> testClassOf(TestIdentifier id) {
+        return id.getSource().filter(MethodSource.class::isInstance).map(s -> ((MethodSource) s).getClassName());
+    }
+
+    private static String methodName(TestIdentifier id) {
+        return id.getSource().filter(MethodSource.class::isInstance).map(s -> ((MethodSource) s).getMethodName()).orElse("");
+    }
+
+    private static String markOf(TestIdentifier id) {
+        if (id.getSource().orElse(null) instanceof MethodSource source) {
+            try {
+                Method method = source.getJavaMethod();
+                PassesOnSkeleton mark = method.getAnnotation(PassesOnSkeleton.class);
+                return mark == null ? "" : mark.value();
+            } catch (RuntimeException e) {
+                return ""; // the method cannot be resolved: treat it as unmarked
+            }
+        }
+        return "";
+    }
+
+    private static String firstLine(Throwable t) {
+        String message = t.getMessage() == null ? "" : t.getMessage();
+        for (String line : message.split("\n")) {
+            if (!line.isBlank() && !line.strip().startsWith("=")) {
+                return t.getClass().getSimpleName() + ": " + line.strip();
+            }
+        }
+        return t.getClass().getName() + (message.isBlank() ? "" : ": " + message.strip().split("\n")[0]);
+    }
+
+    private void write(String testClass, String method, String displayName, String status, String mark, String message) {
+        if (resultsFile == null) {
+            return;
+        }
+        try {
+            resultsFile.write(String.join("\t", clean(testClass), clean(method), clean(displayName), status, clean(mark),
+                    clean(message)) + "\n");
+            resultsFile.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String clean(String text) {
+        return text == null ? "" : text.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+    }
+}

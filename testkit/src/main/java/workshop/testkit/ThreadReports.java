@@ -1,0 +1,149 @@
+package workshop.testkit;
+
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the JVM's view of threads and locks into reports a learner can read: who waits for which
+ * lock, who holds it, and where in the code each thread stands.
+ */
+public final class ThreadReports {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** How many stack frames of each thread a report shows. */
+    private static final int FRAMES_SHOWN = 8;
+
+    private ThreadReports() {
+    }
+
+    /**
+     * Looks for threads deadlocked on monitors ({@code synchronized}) or ownable synchronizers
+     * ({@code ReentrantLock}, {@code ReentrantReadWriteLock}) and returns a report, ignoring the
+     * threads in {@code alreadyKnown} (for example deadlocks left over from an earlier failed test).
+     */
+    public static Optional<String> findNewDeadlock(Set<Long> alreadyKnown) {
+        long[] ids = THREADS.findDeadlockedThreads();
+        if (ids == null) {
+            return Optional.empty();
+        }
+        long[] fresh = Arrays.stream(ids).filter(id -> !alreadyKnown.contains(id)).toArray();
+        if (fresh.length == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(deadlockReport(fresh));
+    }
+
+    /** The ids of the threads that are deadlocked right now (empty when none). */
+    public static Set<Long> deadlockedThreadIds() {
+        long[] ids = THREADS.findDeadlockedThreads();
+        return ids == null ? Set.of() : Arrays.stream(ids).boxed().collect(Collectors.toSet());
+    }
+
+    /** A report of a deadlock among the given thread ids. */
+    public static String deadlockReport(long[] ids) {
+        ThreadInfo[] infos = THREADS.getThreadInfo(ids, true, true);
+        StringBuilder report = new StringBuilder();
+        report.append("DEADLOCK: ").append(ids.length).append(" threads wait for each other and none can go on.\n");
+        for (ThreadInfo info : infos) {
+            if (info == null) {
+                continue;
+            }
+            report.append("  \"").append(info.getThreadName()).append("\" waits for ")
+                    .append(describeLock(info.getLockInfo()))
+                    .append(" held by \"").append(info.getLockOwnerName()).append("\"\n");
+            List<String> held = locksHeld(info);
+            report.append("      and holds ").append(held.isEmpty() ? "no lock" : String.join(", ", held)).append('\n');
+            appendFrames(report, info.getStackTrace(), "      at ");
+        }
+        report.append("Each thread holds a lock that the next one needs: a lock-ordering deadlock.\n")
+                .append("Look at the order in which your code takes its locks: if every thread took them in one global\n")
+                .append("order (for example by account id), no cycle could form. (See the module README, \"Deadlock\".)");
+        return report.toString();
+    }
+
+    /** Describes where each of the given threads stands: state, lock awaited and its owner, stack. */
+    public static String describe(Collection<Thread> threads) {
+        StringBuilder report = new StringBuilder();
+        for (Thread thread : threads) {
+            ThreadInfo info = THREADS.getThreadInfo(new long[] {thread.threadId()}, true, true)[0];
+            if (info == null) {
+                report.append("  \"").append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+                appendFrames(report, thread.getStackTrace(), "      at ");
+                continue;
+            }
+            report.append("  \"").append(info.getThreadName()).append("\" ").append(info.getThreadState());
+            if (info.getLockInfo() != null) {
+                report.append(" on ").append(describeLock(info.getLockInfo()));
+                if (info.getLockOwnerName() != null) {
+                    report.append(" held by \"").append(info.getLockOwnerName()).append('"');
+                }
+            }
+            report.append('\n');
+            List<String> held = locksHeld(info);
+            if (!held.isEmpty()) {
+                report.append("      holds ").append(String.join(", ", held)).append('\n');
+            }
+            appendFrames(report, info.getStackTrace(), "      at ");
+        }
+        return report.toString();
+    }
+
+    /** Every live platform thread, by id. */
+    public static Map<Long, Thread> liveThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .collect(Collectors.toMap(Thread::threadId, t -> t, (a, b) -> a));
+    }
+
+    private static List<String> locksHeld(ThreadInfo info) {
+        List<String> held = new ArrayList<>();
+        for (MonitorInfo monitor : info.getLockedMonitors()) {
+            held.add(describeLock(monitor));
+        }
+        for (LockInfo synchronizer : info.getLockedSynchronizers()) {
+            held.add(describeLock(synchronizer));
+        }
+        return held;
+    }
+
+    /** "ReentrantLock@1b6d3586" or "monitor of Account@4554617c": short, but unique per lock. */
+    static String describeLock(LockInfo lock) {
+        if (lock == null) {
+            return "nothing";
+        }
+        String className = lock.getClassName();
+        String hash = Integer.toHexString(lock.getIdentityHashCode());
+        if (className.startsWith("java.util.concurrent.locks.")) {
+            // The JVM names the lock's inner Sync object; the reader knows the outer lock class.
+            String outer = className.substring("java.util.concurrent.locks.".length());
+            int dollar = outer.indexOf('$');
+            String simple = dollar < 0 ? outer : outer.substring(0, dollar);
+            return simple + "@" + hash + " (" + outer + ")";
+        }
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        return "monitor of " + simple + "@" + hash + " (synchronized)";
+    }
+
+    private static void appendFrames(StringBuilder report, StackTraceElement[] frames, String prefix) {
+        int shown = 0;
+        for (StackTraceElement frame : frames) {
+            if (shown == FRAMES_SHOWN) {
+                report.append(prefix).append("...\n");
+                break;
+            }
+            report.append(prefix).append(frame).append('\n');
+            shown++;
+        }
+    }
+}
