@@ -18,32 +18,37 @@ import workshop.testkit.PassesOnSkeleton;
 @Param(name = "amount", gen = IntGen.class, conf = "1:3")
 public class BankAccountTest {
 
-    private static final int THREADS = 8;
-    private static final int DEPOSITS_PER_THREAD = 50_000;
     private static final int ROUNDS = 20_000;
 
     @Test
-    void depositsFromManyThreadsAreNeverLost() {
+    void depositsMadeAtTheSameInstantAreNeverLost() {
+        // Threads released together, round after round: their read-add-write steps overlap every round.
+        int threads = Concurrently.cores();
         BankAccount account = new BankAccount(0);
 
-        Concurrently.threads(THREADS).named("depositor").repeat(DEPOSITS_PER_THREAD, (t, i) -> account.deposit(1));
+        Concurrently.threads(threads).named("depositor").inLockstep(ROUNDS, (t, round) -> account.deposit(1));
 
-        long expected = (long) THREADS * DEPOSITS_PER_THREAD;
-        long seen = account.balance();
+        assertNoDepositLost(account.balance(), (long) threads * ROUNDS,
+                ROUNDS + " rounds in which " + threads + " threads deposited 1 at the same instant");
+    }
+
+    private static void assertNoDepositLost(long seen, long expected, String what) {
         assertThat(seen).withFailMessage(
-                "expected %d after %d threads x %d deposits of 1, saw %d: %d updates were lost. Two threads read the same"
-                        + " balance before either wrote it back, and one write overwrote the other. Make the"
-                        + " read-modify-write in deposit() one atomic step (README 1: race conditions).",
-                expected, THREADS, DEPOSITS_PER_THREAD, seen, expected - seen).isEqualTo(expected);
+                "expected %d after %s, saw %d: %d updates were lost. Two threads read the same balance before either"
+                        + " wrote it back, and one write overwrote the other. Make the read-modify-write in deposit()"
+                        + " one atomic step (README 1: race conditions).", expected, what, seen, expected - seen)
+                .isEqualTo(expected);
     }
 
     @Test
-    void depositsAndWithdrawalsTogetherKeepTheBalanceExact() {
-        long initial = (long) THREADS * DEPOSITS_PER_THREAD; // enough that every withdrawal is covered
+    void depositsAndWithdrawalsAtTheSameInstantKeepTheBalanceExact() {
+        // Every round, one thread deposits 1 while another withdraws 1: the balance must not move.
+        int threads = Concurrently.cores();
+        long initial = 1_000_000; // enough that every withdrawal is covered
         BankAccount account = new BankAccount(initial);
         AtomicLong refused = new AtomicLong();
 
-        Concurrently.threads(THREADS).named("teller").repeat(DEPOSITS_PER_THREAD, (t, i) -> {
+        Concurrently.threads(threads).named("teller").inLockstep(ROUNDS, (t, round) -> {
             if (t % 2 == 0) {
                 account.deposit(1);
             } else if (!account.withdraw(1)) {
@@ -51,8 +56,8 @@ public class BankAccountTest {
             }
         });
 
-        long deposits = (long) THREADS / 2 * DEPOSITS_PER_THREAD;
-        long withdrawals = (long) THREADS / 2 * DEPOSITS_PER_THREAD - refused.get();
+        long deposits = (long) (threads - threads / 2) * ROUNDS;
+        long withdrawals = (long) (threads / 2) * ROUNDS - refused.get();
         long expected = initial + deposits - withdrawals;
         assertThat(refused.get()).withFailMessage(
                 "%d withdrawals were refused although the balance always covered them: withdraw() saw a wrong balance",
@@ -80,21 +85,19 @@ public class BankAccountTest {
             }
         });
 
-        int overdrawn = 0;
-        int firstBad = -1;
+        int wrongRounds = 0;
+        String example = "";
         for (int r = 0; r < ROUNDS; r++) {
             if (successes.get(r) != 1 || accounts[r].balance() != 1) {
-                overdrawn++;
-                firstBad = firstBad < 0 ? r : firstBad;
+                if (wrongRounds++ == 0) {
+                    example = successes.get(r) + " withdrawals of 2 succeeded and the balance is " + accounts[r].balance();
+                }
             }
         }
-        int bad = firstBad;
-        assertThat(overdrawn).withFailMessage(
-                "in %d of %d rounds the account holding 3 ended wrong (first: round %d, %d withdrawals of 2 succeeded,"
-                        + " balance %d). Several threads checked 'balance >= amount' before any of them took the money:"
-                        + " check-then-act. The check and the update must happen under the same lock, in one step.",
-                overdrawn, ROUNDS, bad, bad < 0 ? 0 : successes.get(Math.max(bad, 0)),
-                bad < 0 ? 0 : accounts[Math.max(bad, 0)].balance()).isZero();
+        assertThat(wrongRounds).withFailMessage(
+                "in %d of %d rounds an account holding 3 ended wrong (for example: %s). Several threads checked"
+                        + " 'balance >= amount' before any of them took the money: check-then-act. The check and the"
+                        + " update must happen under the same lock, as one step.", wrongRounds, ROUNDS, example).isZero();
     }
 
     // Lincheck model checking: explores thread interleavings of these operations systematically and

@@ -99,7 +99,7 @@ public final class Concurrently {
     public void inLockstep(int rounds, Repeated body) {
         java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
-        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         long deadline = System.nanoTime() + timeLimit.toNanos();
         run(thread -> {
             for (int round = 0; round < rounds; round++) {
@@ -110,24 +110,27 @@ public final class Concurrently {
                 } else {
                     int spins = 0;
                     while (generation.get() == current) {
+                        if (failed.get()) {
+                            return; // another thread failed: stop, so it is reported at once
+                        }
                         Thread.onSpinWait();
                         if ((++spins & 0xFFFF) == 0 && System.nanoTime() - deadline > 0) {
-                            throw new AssertionFailedError("lockstep round " + round + " did not complete in time");
+                            throw new AssertionFailedError("lockstep round " + round + " did not complete within "
+                                    + timeLimit.toMillis() + " ms");
                         }
                     }
                 }
+                if (failed.get()) {
+                    return;
+                }
                 try {
                     body.run(thread, round);
-                } catch (Exception | AssertionError e) {
-                    failures.add(e); // keep going, so the other threads are not left at the barrier
+                } catch (Throwable t) {
+                    failed.set(true);
+                    throw t;
                 }
             }
         });
-        if (!failures.isEmpty()) {
-            Throwable first = failures.poll();
-            failures.stream().limit(10).forEach(first::addSuppressed);
-            throw sneaky(first);
-        }
     }
 
     /** The number of cores, at least 2: the thread count for {@link #inLockstep}. */

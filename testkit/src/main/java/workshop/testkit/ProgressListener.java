@@ -153,11 +153,19 @@ public final class ProgressListener implements TestExecutionListener {
     private static String firstLine(Throwable t) {
         String message = t.getMessage() == null ? "" : t.getMessage();
         for (String line : message.split("\n")) {
-            if (!line.isBlank() && !line.strip().startsWith("=")) {
-                return t.getClass().getSimpleName() + ": " + line.strip();
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.matches("[|=\\- ]+")) {
+                continue;
             }
+            if (trimmed.startsWith("= ") && trimmed.endsWith(" =")) {
+                // Lincheck's headline, e.g. "= Invalid execution results ="; its trace is in the output.
+                return "Lincheck: " + trimmed.substring(2, trimmed.length() - 2)
+                        + " (the failing interleaving is printed above)";
+            }
+            return t.getClass().getSimpleName().equals("AssertionFailedError") ? trimmed
+                    : t.getClass().getSimpleName() + ": " + trimmed;
         }
-        return t.getClass().getName() + (message.isBlank() ? "" : ": " + message.strip().split("\n")[0]);
+        return t.getClass().getName();
     }
 
     private void write(String testClass, String method, String displayName, String status, String mark, String message) {

@@ -1,0 +1,10 @@
+package workshop.locks;
+
+/** Exercise 4: README "4. Counters". The tests are in {@link CounterContract}. */
+public class LockCounterTest extends CounterContract {
+
+    @Override
+    Counter newCounter() {
+        return new LockCounter();
+    }
+}

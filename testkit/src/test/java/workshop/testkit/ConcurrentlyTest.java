@@ -1,0 +1,56 @@
+package workshop.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+
+class ConcurrentlyTest {
+
+    @Test
+    void runsEveryThreadEveryIterationAndReturnsResultsByThread() {
+        AtomicInteger calls = new AtomicInteger();
+        Concurrently.threads(4).named("w").repeat(1000, (t, i) -> calls.incrementAndGet());
+        assertThat(calls.get()).isEqualTo(4000);
+        List<String> names = Concurrently.threads(3).named("named").call(t -> Thread.currentThread().getName());
+        assertThat(names).containsExactly("named-0", "named-1", "named-2");
+    }
+
+    @Test
+    void aFailureInAWorkerIsRethrownInTheTestThread() {
+        assertThatThrownBy(() -> Concurrently.threads(4).run(t -> {
+            if (t == 2) {
+                throw new AssertionError("worker 2 saw something wrong");
+            }
+        })).isInstanceOf(AssertionError.class).hasMessage("worker 2 saw something wrong");
+    }
+
+    @Test
+    void aStuckWorkerFailsTheRunWithAReportInsteadOfHanging() {
+        CountDownLatch never = new CountDownLatch(1);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> Concurrently.threads(2).named("stuck").within(Duration.ofMillis(300)).run(t -> never.await()))
+                .isInstanceOf(AssertionFailedError.class)
+                .hasMessageContaining("2 of 2 threads did not finish within 300 ms")
+                .hasMessageContaining("\"stuck-0\"").hasMessageContaining("CountDownLatch.await");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void lockstepRoundsRunEveryThreadOncePerRound() {
+        int threads = Concurrently.cores();
+        AtomicInteger[] perRound = new AtomicInteger[500];
+        for (int r = 0; r < perRound.length; r++) {
+            perRound[r] = new AtomicInteger();
+        }
+        Concurrently.threads(threads).inLockstep(perRound.length, (t, round) -> perRound[round].incrementAndGet());
+        for (AtomicInteger count : perRound) {
+            assertThat(count.get()).isEqualTo(threads);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package workshop.testkit.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SkeletonCheckTest {
+
+    @Test
+    void anUnmarkedTestThatPassesAgainstTheSkeletonIsAProblemAndAMarkedOneANote(@TempDir Path dir) throws IOException {
+        Path results = dir.resolve("results.tsv");
+        Files.writeString(results, String.join("\n",
+                "w.AccountTest\tdeposits\tdeposits()\tFAILED\t\texpected 4 saw 3",
+                "w.AccountTest\tvalidates\tvalidates()\tSUCCESSFUL\tthe skeleton validates already\t",
+                "w.AccountTest\tsingleThreaded\tsingleThreaded()\tSUCCESSFUL\t\t",
+                "w.MutexTest\trejects\trejects()\tSUCCESSFUL\tby design\t",
+                "#complete", ""));
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+
+        SkeletonCheck.checkResults(results, problems, notes);
+
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0)).contains("AccountTest.singleThreaded PASSED against the skeleton");
+        assertThat(problems.get(1)).contains("MutexTest has no test that fails against the skeleton");
+        assertThat(String.join("\n", notes)).contains("AccountTest.validates: the skeleton validates already");
+    }
+
+    @Test
+    void anIncompleteRunIsAProblem(@TempDir Path dir) throws IOException {
+        Path results = dir.resolve("results.tsv");
+        Files.writeString(results, "w.AccountTest\tdeposits\tdeposits()\tFAILED\t\tboom\n");
+        List<String> problems = new ArrayList<>();
+
+        SkeletonCheck.checkResults(results, problems, new ArrayList<>());
+
+        assertThat(problems).anyMatch(p -> p.contains("did not complete"));
+    }
+}
