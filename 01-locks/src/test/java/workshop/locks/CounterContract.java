@@ -106,7 +106,15 @@ public abstract class CounterContract {
     // Lincheck model checking: every interleaving of these operations must give results that some
     // one-at-a-time order of the same calls could give.
 
-    private final Counter counter = newCounterForModelChecking();
+    private final Counter counter = counterForModelCheckingOrNull();
+
+    private Counter counterForModelCheckingOrNull() {
+        try {
+            return newCounterForModelChecking();
+        } catch (UnsupportedOperationException unfinished) {
+            return null; // not built yet: behavesAsIfOneOperationRanAtATime reports it; the other tests need no field
+        }
+    }
 
     @Operation
     public void increment() {

@@ -21,9 +21,12 @@ public class StripedCounterTest extends CounterContract {
 
     @Test
     void rejectsFewerThanOneStripe() {
-        assertThatThrownBy(() -> new StripedCounter(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("stripes");
-        assertThatThrownBy(() -> new StripedCounter(-3)).isInstanceOf(IllegalArgumentException.class);
+        for (int stripes : new int[] {0, -3}) {
+            assertThatThrownBy(() -> new StripedCounter(stripes))
+                    .withFailMessage("new StripedCounter(%d) must throw IllegalArgumentException with a message naming"
+                            + " 'stripes': a counter needs at least one stripe", stripes)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stripes");
+        }
     }
 
     @Test
