@@ -135,9 +135,19 @@ public final class ThreadReports {
         return "monitor of " + simple + "@" + hash + " (synchronized)";
     }
 
+    /** Frames of the test machinery and lambda plumbing: they say nothing about the code under test. */
+    private static boolean isMachinery(StackTraceElement frame) {
+        String className = frame.getClassName();
+        return className.startsWith("workshop.testkit.") || className.contains("$$Lambda")
+                || className.startsWith("jdk.internal.reflect.") || className.startsWith("java.lang.invoke.");
+    }
+
     private static void appendFrames(StringBuilder report, StackTraceElement[] frames, String prefix) {
         int shown = 0;
         for (StackTraceElement frame : frames) {
+            if (isMachinery(frame)) {
+                continue;
+            }
             if (shown == FRAMES_SHOWN) {
                 report.append(prefix).append("...\n");
                 break;
