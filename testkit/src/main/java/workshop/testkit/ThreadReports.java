@@ -138,8 +138,14 @@ public final class ThreadReports {
     /** Frames of the test machinery and lambda plumbing: they say nothing about the code under test. */
     private static boolean isMachinery(StackTraceElement frame) {
         String className = frame.getClassName();
-        return className.startsWith("workshop.testkit.") || className.contains("$$Lambda")
-                || className.startsWith("jdk.internal.reflect.") || className.startsWith("java.lang.invoke.");
+        return className.startsWith("workshop.testkit.Concurrently") || className.startsWith("workshop.testkit.WorkshopExtension$")
+                || className.equals("workshop.testkit.WorkshopExtension") || className.contains("$$Lambda")
+                || className.startsWith("jdk.internal.") || className.startsWith("java.lang.invoke.")
+                || className.equals("java.util.concurrent.locks.LockSupport")
+                || className.startsWith("java.util.concurrent.locks.AbstractQueuedSynchronizer")
+                || className.startsWith("java.util.concurrent.locks.ReentrantLock$")
+                || className.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock$")
+                || (className.equals("java.lang.Thread") && frame.getMethodName().startsWith("run"));
     }
 
     private static void appendFrames(StringBuilder report, StackTraceElement[] frames, String prefix) {
