@@ -40,6 +40,8 @@ public final class ProgressListener implements TestExecutionListener {
         int failed;
         int skipped;
         String firstFailure;
+        /** The whole message of the first failure (watch mode prints it). */
+        String firstFailureDetail;
 
         boolean done() {
             return failed == 0 && passed > 0;
@@ -83,6 +85,7 @@ public final class ProgressListener implements TestExecutionListener {
                 results.failed++;
                 if (results.firstFailure == null) {
                     results.firstFailure = id.getDisplayName() + ": " + message;
+                    results.firstFailureDetail = result.getThrowable().map(ProgressListener::detail).orElse("");
                 }
             }
             write(method.getClassName(), methodName(id), id.getDisplayName(), result.getStatus().name(), markOf(id), message);
@@ -109,9 +112,14 @@ public final class ProgressListener implements TestExecutionListener {
                 resultsFile = null;
             }
         }
-        if (!byClass.isEmpty()) {
+        if (!byClass.isEmpty() && !Boolean.getBoolean("workshop.progress.quiet")) {
             ProgressReport.print(byClass, readmes(), System.out);
         }
+    }
+
+    /** The results of the last test plan, by test class (for watch mode). */
+    synchronized Map<String, Results> results() {
+        return new LinkedHashMap<>(byClass);
     }
 
     private static List<Path> readmes() {
@@ -148,6 +156,15 @@ public final class ProgressListener implements TestExecutionListener {
             }
         }
         return "";
+    }
+
+    private static String detail(Throwable t) {
+        StringBuilder text = new StringBuilder(t.toString());
+        StackTraceElement[] frames = t.getStackTrace();
+        for (int i = 0; i < Math.min(frames.length, 6); i++) {
+            text.append("\n\tat ").append(frames[i]);
+        }
+        return text.toString();
     }
 
     private static String firstLine(Throwable t) {
