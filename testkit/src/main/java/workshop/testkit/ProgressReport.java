@@ -109,6 +109,8 @@ final class ProgressReport {
             }
             text.append(" Run only its tests:  ./mvnw test -pl ").append(module).append(" -Dtest=")
                     .append(next.name()).append("Test\n");
+            text.append(" Stuck? ").append(module).append("/README.md, section ").append(next.section())
+                    .append(", has hints: open one at a time.\n");
         } else if (notRun) {
             text.append(" Everything that ran passes. Run the whole module:  ./mvnw test -pl ").append(module).append('\n');
         } else {
