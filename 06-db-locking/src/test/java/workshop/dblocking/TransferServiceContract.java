@@ -186,7 +186,7 @@ abstract class TransferServiceContract {
     }
 
     @DatabaseTest
-    @Timeout(30)
+    @Timeout(60)
     void moneyIsConservedWhileEightThreadsTransferAtRandom(TestDatabase db) throws Exception {
         long[] balances = new long[ACCOUNTS];
         java.util.Arrays.fill(balances, INITIAL_BALANCE);
@@ -248,7 +248,7 @@ abstract class TransferServiceContract {
     List<Transfer> randomTransfers(TestDatabase db, TransferService service, int accounts, int perThread, long maxAmount) {
         Queue<Transfer> done = new ConcurrentLinkedQueue<>();
         long seed = System.nanoTime();
-        Concurrently.threads(THREADS).named("transfer").within(Duration.ofSeconds(25)).run(thread -> {
+        Concurrently.threads(THREADS).named("transfer").within(Duration.ofSeconds(50)).run(thread -> {
             SplittableRandom random = new SplittableRandom(seed + thread);
             for (int i = 0; i < perThread; i++) {
                 long from = 1 + random.nextInt(accounts);

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class MeetAfterFirstRowLock implements ObservedDataSource.Listener {
 
-    private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(5);
+    private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(10);
 
     private final TestDatabase db;
     private final CountDownLatch arrivals = new CountDownLatch(2);

@@ -17,7 +17,9 @@ public final class SqlStates {
                     + " transaction held the row"),
             Map.entry("HYT00", "H2 could not get a lock in time (lock timeout or NOWAIT): another transaction held"
                     + " the row"),
-            Map.entry("23514", "a CHECK constraint failed (balance >= 0?): a balance would have gone negative,"
+            Map.entry("23514", "PostgreSQL: a CHECK constraint failed (balance >= 0?): a balance would have gone"
+                    + " negative, so the balance that was checked was not the balance that was updated"),
+            Map.entry("23513", "H2: a CHECK constraint failed (balance >= 0?): a balance would have gone negative,"
                     + " so the balance that was checked was not the balance that was updated"),
             Map.entry("23503", "a foreign key failed: a log row names an account that does not exist"),
             Map.entry("23502", "a NOT NULL column got no value"),

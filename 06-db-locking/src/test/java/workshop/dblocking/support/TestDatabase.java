@@ -35,10 +35,10 @@ import org.opentest4j.AssertionFailedError;
 public final class TestDatabase implements AutoCloseable {
 
     /** How long any statement may wait for a lock before the database fails it. */
-    public static final Duration LOCK_TIMEOUT = Duration.ofSeconds(4);
+    public static final Duration LOCK_TIMEOUT = Duration.ofSeconds(8);
 
     /** How long a test waits to see a transaction waiting for a lock. */
-    public static final Duration LOCK_WAIT_VISIBLE_WITHIN = Duration.ofSeconds(3);
+    public static final Duration LOCK_WAIT_VISIBLE_WITHIN = Duration.ofSeconds(10);
 
     private static final int POOL_SIZE = 16;
 
@@ -74,7 +74,7 @@ public final class TestDatabase implements AutoCloseable {
         try (Connection admin = DriverManager.getConnection(url); Statement statement = admin.createStatement()) {
             statement.execute("CREATE SCHEMA " + schema);
         } catch (SQLException e) {
-            throw new SQLException("Cannot create a schema in the PostgreSQL database at " + url
+            throw new SQLException("Cannot create a schema in the PostgreSQL database at " + redacted(url)
                     + " (WORKSHOP_POSTGRES_URL): " + e.getMessage(), e.getSQLState(), e);
         }
         HikariDataSource pool;
@@ -93,6 +93,11 @@ public final class TestDatabase implements AutoCloseable {
             throw e;
         }
         return db;
+    }
+
+    /** The URL without its password, fit for a failure message. */
+    static String redacted(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
     private static String uniqueName() {
