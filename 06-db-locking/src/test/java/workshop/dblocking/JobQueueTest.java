@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
+import static org.mockito.Mockito.withSettings;
 
 import java.sql.Connection;
 import java.time.Duration;
@@ -12,11 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mockito.MockMakers;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.support.Background;
 import workshop.dblocking.support.DatabaseTest;
@@ -117,7 +120,7 @@ class JobQueueTest {
             String worker = "worker-" + thread;
             int completed = 0;
             for (Optional<Job> job = queue.claimNext(worker); job.isPresent(); job = queue.claimNext(worker)) {
-                claimedBy.computeIfAbsent(job.get().id(), id -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(worker);
+                claimedBy.computeIfAbsent(job.get().id(), id -> new CopyOnWriteArrayList<>()).add(worker);
                 queue.complete(job.get().id());
                 completed++;
             }
@@ -146,7 +149,7 @@ class JobQueueTest {
 
     @Test
     void rejectsNullsBeforeAnySqlRuns() {
-        DataSource dataSource = mock(DataSource.class);
+        DataSource dataSource = mock(DataSource.class, withSettings().mockMaker(MockMakers.PROXY));
         JobQueue queue = new JobQueue(dataSource);
 
         assertThatThrownBy(() -> queue.enqueue(null)).as("enqueue(null)").isInstanceOf(NullPointerException.class);

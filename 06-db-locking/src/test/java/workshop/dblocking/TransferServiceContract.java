@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
+import static org.mockito.Mockito.withSettings;
 
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mockito.MockMakers;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.TransferResult.Status;
 import workshop.dblocking.support.Background;
@@ -189,7 +192,7 @@ abstract class TransferServiceContract {
     @Timeout(60)
     void moneyIsConservedWhileEightThreadsTransferAtRandom(TestDatabase db) throws Exception {
         long[] balances = new long[ACCOUNTS];
-        java.util.Arrays.fill(balances, INITIAL_BALANCE);
+        Arrays.fill(balances, INITIAL_BALANCE);
         Map<Long, Long> initial = db.createAccounts(balances);
         TransferService service = newService(db.dataSource());
 
@@ -226,7 +229,7 @@ abstract class TransferServiceContract {
 
     @Test
     void rejectsBadArgumentsBeforeAnySqlRuns() {
-        DataSource dataSource = mock(DataSource.class);
+        DataSource dataSource = mock(DataSource.class, withSettings().mockMaker(MockMakers.PROXY));
         TransferService service = newService(dataSource);
 
         assertThatThrownBy(() -> service.transfer(1, 1, 10)).as("transfer(1 -> 1, 10): to the same account")

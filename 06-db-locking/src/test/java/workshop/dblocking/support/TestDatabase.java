@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.opentest4j.AssertionFailedError;
 
@@ -395,10 +394,5 @@ public final class TestDatabase implements AutoCloseable {
     @Override
     public String toString() {
         return label + " (" + name + ")";
-    }
-
-    /** Used by tests that need a plain DataSource for the pool (unobserved). */
-    DataSource pool() {
-        return pool;
     }
 }
