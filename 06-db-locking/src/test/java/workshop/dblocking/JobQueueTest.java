@@ -1,0 +1,163 @@
+package workshop.dblocking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.mockingDetails;
+import static org.mockito.Mockito.withSettings;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mockito.MockMakers;
+import org.opentest4j.AssertionFailedError;
+import workshop.dblocking.support.Background;
+import workshop.dblocking.support.DatabaseTest;
+import workshop.dblocking.support.SqlStates;
+import workshop.dblocking.support.TestDatabase;
+import workshop.dblocking.support.Unfinished;
+import workshop.testkit.Concurrently;
+
+/** Exercise 3: README "3. JobQueue". */
+// Generous: a test that only checks arguments may still pay for starting H2, HikariCP or Mockito on a
+// loaded machine. Lock waits are bounded by the databases' lock timeout, not by this.
+@Timeout(30)
+class JobQueueTest {
+
+    private static final int WORKERS = 4;
+    private static final int JOBS = 500;
+
+    @DatabaseTest
+    void claimsTheOldestPendingJobAndCompletesIt(TestDatabase db) throws Exception {
+        JobQueue queue = new JobQueue(db.dataSource());
+        long a = queue.enqueue("a");
+        long b = queue.enqueue("b");
+        long c = queue.enqueue("c");
+        assertThat(List.of(a, b, c)).withFailMessage("enqueue must return the new jobs' ids, increasing; got %s",
+                List.of(a, b, c)).doesNotHaveDuplicates().isSorted();
+
+        assertThat(queue.claimNext("w1")).as("first claim: the oldest pending job").contains(new Job(a, "a"));
+        assertThat(queue.claimNext("w2")).as("second claim: the oldest job still pending").contains(new Job(b, "b"));
+        queue.complete(a);
+        assertThatThrownBy(() -> queue.complete(a)).as("completing job a a second time")
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> queue.complete(c)).as("completing job c, which nobody claimed")
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> queue.complete(c + 1_000)).as("completing a job that does not exist")
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(queue.claimNext("w1")).as("third claim").contains(new Job(c, "c"));
+        assertThat(queue.claimNext("w1")).as("a claim when no job is pending").isEmpty();
+
+        assertThat(db.jobs().values()).withFailMessage("the jobs table should now say a DONE (w1), b RUNNING (w2),"
+                + " c RUNNING (w1); it says %s", db.jobs().values()).containsExactly(
+                        new TestDatabase.JobRow(a, "a", "DONE", "w1"),
+                        new TestDatabase.JobRow(b, "b", "RUNNING", "w2"),
+                        new TestDatabase.JobRow(c, "c", "RUNNING", "w1"));
+    }
+
+    @DatabaseTest
+    void claimNextSkipsAJobAnotherWorkerHasLocked(TestDatabase db) throws Exception {
+        long first = db.insertJob("first");
+        long second = db.insertJob("second");
+        db.insertJob("third");
+        JobQueue queue = new JobQueue(db.dataSource());
+
+        // The test plays a worker in the middle of claiming the first job: its row is locked.
+        try (Background background = new Background("worker"); Connection otherWorker = db.lockRow("jobs", first)) {
+            Future<Optional<Job>> claim = background.start(() -> queue.claimNext("w2"));
+
+            Optional<String> waiting = db.awaitLockWaitOrEnd(claim, "claimNext while another worker has job " + first
+                    + " locked");
+            if (waiting.isPresent()) {
+                throw new AssertionFailedError("claimNext waited for the lock on job " + first + ", which another worker"
+                        + " holds while it claims that job, in `" + waiting.get() + "`. Workers must not queue behind"
+                        + " each other: SELECT ... FOR UPDATE SKIP LOCKED passes over locked rows and takes the next"
+                        + " free one.");
+            }
+            Optional<Job> claimed;
+            try {
+                claimed = Background.result(claim, Duration.ofSeconds(15), "claimNext");
+            } catch (RuntimeException e) {
+                Unfinished.rethrowTodo(e);
+                throw new AssertionFailedError("claimNext threw " + SqlStates.explain(e) + " while another worker had"
+                        + " job " + first + " locked: a locked job is not an error, it is one to skip (SKIP LOCKED,"
+                        + " not NOWAIT)", e);
+            }
+            assertThat(claimed).withFailMessage(
+                    "while another worker had job %d locked, claimNext returned %s; it must return the next free job,"
+                            + " %d. %s", first, claimed, second,
+                    claimed.isEmpty() ? "Jobs " + second + " and after were free to take."
+                            : "Two workers now both think they own job " + first + ": lock the row you claim"
+                                    + " (FOR UPDATE) and skip the ones others have locked (SKIP LOCKED).")
+                    .contains(new Job(second, "second"));
+            otherWorker.rollback(); // the other worker gives up on the first job: it is pending again
+        }
+        assertThat(queue.claimNext("w3")).as("after the other worker let go of job %d", first)
+                .contains(new Job(first, "first"));
+    }
+
+    @DatabaseTest
+    @Timeout(60)
+    void fourWorkersCompleteEveryJobExactlyOnce(TestDatabase db) throws Exception {
+        JobQueue queue = new JobQueue(db.dataSource());
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < JOBS; i++) {
+            ids.add(queue.enqueue("job " + i));
+        }
+        Map<Long, List<String>> claimedBy = new ConcurrentHashMap<>();
+
+        List<Integer> done = Concurrently.threads(WORKERS).named("worker").within(Duration.ofSeconds(50)).call(thread -> {
+            String worker = "worker-" + thread;
+            int completed = 0;
+            for (Optional<Job> job = queue.claimNext(worker); job.isPresent(); job = queue.claimNext(worker)) {
+                claimedBy.computeIfAbsent(job.get().id(), id -> new CopyOnWriteArrayList<>()).add(worker);
+                queue.complete(job.get().id());
+                completed++;
+            }
+            return completed;
+        });
+
+        Map<Long, List<String>> twice = claimedBy.entrySet().stream().filter(e -> e.getValue().size() > 1)
+                .limit(5).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        assertThat(twice).withFailMessage(
+                "jobs claimed by more than one worker (first few): %s. Between reading a pending job and marking it"
+                        + " running, another worker read it too: lock the row as you select it (FOR UPDATE SKIP"
+                        + " LOCKED), in the same transaction as the update.", twice).isEmpty();
+        List<Long> neverClaimed = ids.stream().filter(id -> !claimedBy.containsKey(id)).limit(10).toList();
+        assertThat(neverClaimed).withFailMessage(
+                "the workers stopped (claimNext returned empty) while these jobs had never been claimed: %s. claimNext"
+                        + " may only return empty when no pending job is free.", neverClaimed).isEmpty();
+        Map<Long, TestDatabase.JobRow> rows = db.jobs();
+        List<TestDatabase.JobRow> wrong = rows.values().stream()
+                .filter(r -> !r.status().equals("DONE") || !claimedBy.get(r.id()).equals(List.of(r.claimedBy())))
+                .limit(5).toList();
+        assertThat(wrong).withFailMessage(
+                "every job should be DONE and claimed_by the worker that claimed it; these are not (first few): %s",
+                wrong).isEmpty();
+        assertThat(done.stream().mapToInt(Integer::intValue).sum()).isEqualTo(JOBS);
+    }
+
+    @Test
+    void rejectsNullsBeforeAnySqlRuns() {
+        DataSource dataSource = mock(DataSource.class, withSettings().mockMaker(MockMakers.PROXY));
+        JobQueue queue = new JobQueue(dataSource);
+
+        assertThatThrownBy(() -> queue.enqueue(null)).as("enqueue(null)").isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> queue.claimNext(null)).as("claimNext(null)").isInstanceOf(NullPointerException.class);
+        assertThat(mockingDetails(dataSource).getInvocations()).withFailMessage(
+                "the queue used its DataSource (%s) for arguments it must reject first", mockingDetails(dataSource)
+                        .getInvocations()).isEmpty();
+        assertThatThrownBy(() -> new JobQueue(null)).as("a queue without a DataSource")
+                .isInstanceOf(NullPointerException.class);
+    }
+}

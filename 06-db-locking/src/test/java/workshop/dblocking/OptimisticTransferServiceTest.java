@@ -1,0 +1,320 @@
+package workshop.dblocking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.withSettings;
+import static org.mockito.Mockito.spy;
+import static org.mockito.Mockito.verify;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mockito.MockMakers;
+import org.opentest4j.AssertionFailedError;
+import workshop.dblocking.TransferResult.Status;
+import workshop.dblocking.support.Background;
+import workshop.dblocking.support.DatabaseTest;
+import workshop.dblocking.support.Ledger;
+import workshop.dblocking.support.Ledger.Transfer;
+import workshop.dblocking.support.ObservedDataSource;
+import workshop.dblocking.support.TestDatabase;
+import workshop.dblocking.support.Unfinished;
+import workshop.testkit.PassesOnSkeleton;
+
+/** Exercise 2: README "2. OptimisticTransferService". The shared tests are in {@link TransferServiceContract}. */
+// Generous: a test that only checks arguments may still pay for starting H2, HikariCP or Mockito on a
+// loaded machine. Lock waits are bounded by the databases' lock timeout, not by this.
+@Timeout(30)
+class OptimisticTransferServiceTest extends TransferServiceContract {
+
+    /** Generous enough that the shared tests' random transfers practically never give up. */
+    private static final RetryPolicy PATIENT = new RetryPolicy(50, Duration.ofMillis(1), Duration.ofMillis(16));
+
+    /** In the hot-spot test: how long a transfer "thinks" between reading the rows and writing them. */
+    private static final Duration THINK_TIME = Duration.ofMillis(1);
+
+    @Override
+    TransferService newService(DataSource dataSource) {
+        return new OptimisticTransferService(dataSource, PATIENT);
+    }
+
+    @Override
+    String readme() {
+        return "README 2";
+    }
+
+    @DatabaseTest
+    void aConflictIsRetriedWithAFreshReadInANewTransaction(TestDatabase db) throws Exception {
+        db.createAccounts(100, 100, 100, 100, 100);
+        TransferService service = newService(db.dataSource());
+
+        // From the higher id to the lower: writing in argument order would write account 2 first.
+        TransferResult downward = transferWhileTheTestChangesTheHigherRow(db, service, 2, 1, 30);
+        // From the lower id to the higher: writing the destination first would write account 4 first.
+        TransferResult upward = transferWhileTheTestChangesTheHigherRow(db, service, 3, 4, 30);
+
+        assertThat(List.of(downward.status(), upward.status())).withFailMessage(
+                "the transfers returned %s: after one lost race they gave up, every retry losing again. Each attempt"
+                        + " must read the rows afresh, in a new transaction, and write with the version it just read.",
+                List.of(downward, upward)).doesNotContain(Status.CONFLICT);
+        Map<Long, Long> expected = new TreeMap<>(Map.of(1L, 130L, 2L, 75L, 3L, 70L, 4L, 135L, 5L, 90L));
+        Map<Long, Long> balances = db.balances();
+        if (!balances.equals(expected)) {
+            throw new AssertionFailedError(diagnose(balances, expected), expected, balances);
+        }
+        assertThat(List.of(downward, upward)).withFailMessage(
+                "each transfer's first attempt found its second row changed by the test (version bumped), so each must"
+                        + " commit in attempt 2; they returned %s. %s", List.of(downward, upward),
+                downward.attempts() == 1 || upward.attempts() == 1
+                        ? "Attempt 1 did not notice the change: the UPDATE must say WHERE id = ? AND version = ?, and"
+                                + " an update count other than 1 means the row changed."
+                        : "After a conflict, read the rows again, in a new transaction.")
+                .containsExactly(new TransferResult(Status.COMMITTED, 2), new TransferResult(Status.COMMITTED, 2));
+        assertThat(db.versions()).withFailMessage(
+                "expected versions {1=1, 2=2, 3=1, 4=2, 5=2} (one per committed write; the rolled-back first attempts"
+                        + " leave no trace), saw %s", db.versions())
+                .isEqualTo(Map.of(1L, 1L, 2L, 2L, 3L, 1L, 4L, 2L, 5L, 2L));
+        assertThat(db.log()).withFailMessage(
+                "expected one COMMITTED row per transfer, with attempts = 2, and nothing for the failed attempts; saw %s",
+                db.log()).containsExactly(new TestDatabase.LogEntry(2, 1, 30, "COMMITTED", 2),
+                        new TestDatabase.LogEntry(3, 4, 30, "COMMITTED", 2));
+    }
+
+    /**
+     * The test changes the higher of the two rows (a deposit of 5 from account 5, version bumped) and
+     * holds it uncommitted; starts the transfer; waits until the transfer's write waits for that row;
+     * checks that the transfer holds the lower row already (it wrote it first); commits, which makes the
+     * transfer's version check fail; returns the transfer's result.
+     */
+    private TransferResult transferWhileTheTestChangesTheHigherRow(TestDatabase db, TransferService service, long from,
+            long to, long amount) throws Exception {
+        long lower = Math.min(from, to);
+        long higher = Math.max(from, to);
+        String call = "transfer(" + from + " -> " + to + ", " + amount + ")";
+        try (Background background = new Background("transfer"); Connection holder = db.connect()) {
+            holder.setAutoCommit(false);
+            addToBalance(holder, higher, 5);
+            Future<TransferResult> transfer = background.start(() -> service.transfer(from, to, amount));
+
+            Optional<String> waiting = db.awaitLockWaitOrEnd(transfer, call + " while the test holds account " + higher
+                    + "'s row lock");
+            if (waiting.isEmpty()) {
+                if (transfer.state() == Future.State.FAILED) {
+                    Unfinished.rethrowTodo(transfer.exceptionNow());
+                }
+                throw new AssertionFailedError(call + " finished (" + transfer.state() + ") while the test held an"
+                        + " uncommitted change to account " + higher + ": it never wrote that row, so it cannot have"
+                        + " moved the money.");
+            }
+            assertThat(db.isRowLockedByAnother("accounts", lower)).withFailMessage(
+                    "while %s waited to write account %d, account %d's row was not locked: it writes the higher id"
+                            + " first. A version-checked UPDATE locks its row like any other, so transfer(%d -> %d) and"
+                            + " transfer(%d -> %d) writing in opposite orders can deadlock. Write the lower id first,"
+                            + " whatever the direction of the transfer.", call, higher, lower, lower, higher, higher, lower)
+                    .isTrue();
+
+            addToBalance(holder, 5, -5);
+            holder.commit();
+            return Background.result(transfer, Duration.ofSeconds(15), call);
+        }
+    }
+
+    private static String diagnose(Map<Long, Long> balances, Map<Long, Long> expected) {
+        long total = balances.values().stream().mapToLong(Long::longValue).sum();
+        String what;
+        if (balances.get(1L) == 160L || balances.get(3L) == 40L) {
+            what = "the first row was written twice: the second attempt ran in the same transaction as the first, whose"
+                    + " write to the first row was never rolled back. Roll back before retrying.";
+        } else if (balances.get(2L) == 105L || balances.get(4L) == 105L) {
+            what = "the transfer committed although its write to the higher account changed no row (that row's version"
+                    + " had changed): an update count of 0 means a conflict. Roll back and try again.";
+        } else if (balances.get(2L) == 70L || balances.get(4L) == 130L) {
+            what = "the test's deposit of 5 into the higher account was overwritten: a lost update. The write must only"
+                    + " happen if the row still has the version the transfer read (WHERE id = ? AND version = ?), and an"
+                    + " update count of 0 means it changed: try again.";
+        } else {
+            what = "the money does not add up (total " + total + ", expected 500).";
+        }
+        return "after the two transfers that each met a concurrent change, the balances are " + balances
+                + " instead of " + expected + ": " + what;
+    }
+
+    private static void addToBalance(Connection connection, long id, long amount) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE accounts SET balance = balance + ?, version = version + 1 WHERE id = ?")) {
+            update.setLong(1, amount);
+            update.setLong(2, id);
+            update.executeUpdate();
+        }
+    }
+
+    @DatabaseTest
+    void givesUpWithConflictAfterMaxAttemptsHavingWrittenNothing(TestDatabase db) throws Exception {
+        db.createAccounts(100, 100);
+        Duration pause = Duration.ofMillis(60);
+        RetryPolicy policy = spy(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(1)));
+        doAnswer(call -> call.<Integer>getArgument(0) >= 2 ? pause : Duration.ZERO)
+                .when(policy).delayBeforeAttempt(anyInt(), any());
+        // Before each attempt's first write, another writer changes both rows: every attempt must lose.
+        AtomicInteger attemptsSeen = new AtomicInteger();
+        db.dataSource().listen(new ObservedDataSource.Listener() {
+            @Override
+            public void beforeExecute(ObservedDataSource.Execution execution) throws SQLException {
+                if (execution.isWrite() && execution.writesBefore() == 0 && execution.mentions("accounts")) {
+                    attemptsSeen.incrementAndGet();
+                    try (Connection other = db.connect(); PreparedStatement bump = other.prepareStatement(
+                            "UPDATE accounts SET version = version + 1 WHERE id IN (1, 2)")) {
+                        bump.executeUpdate();
+                    }
+                }
+            }
+        });
+        TransferService service = new OptimisticTransferService(db.dataSource(), policy);
+
+        long start = System.nanoTime();
+        TransferResult result = service.transfer(1, 2, 30);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(result).withFailMessage(
+                "every attempt found its rows changed since it read them (the test bumped both versions just before"
+                        + " each attempt's first write), so after maxAttempts = 4 the transfer must return CONFLICT after"
+                        + " 4 attempts; it returned %s after %d attempt(s) that wrote. %s", result, attemptsSeen.get(),
+                result.status() == Status.COMMITTED && attemptsSeen.get() == 1
+                        ? "It did not notice the change: UPDATE ... WHERE id = ? AND version = ?, and check that it"
+                                + " changed exactly one row."
+                        : result.status() == Status.COMMITTED
+                                ? "A retry must read the rows again, in a new transaction (roll back the old one first)."
+                                : "")
+                .isEqualTo(new TransferResult(Status.CONFLICT, 4));
+        assertThat(attemptsSeen.get()).withFailMessage(
+                "the transfer returned CONFLICT after 4 attempts, but %d attempt(s) reached their first write",
+                attemptsSeen.get()).isEqualTo(4);
+        assertThat(db.balances()).withFailMessage(
+                "a transfer that gave up must have written nothing; the balances are %s instead of {1=100, 2=100}",
+                db.balances()).isEqualTo(Map.of(1L, 100L, 2L, 100L));
+        assertThat(db.versions()).withFailMessage(
+                "expected versions {1=4, 2=4} (the test's 4 changes, nothing from the transfer), saw %s", db.versions())
+                .isEqualTo(Map.of(1L, 4L, 2L, 4L));
+        assertThat(db.log()).withFailMessage("a CONFLICT writes nothing, not even a log row; saw %s", db.log()).isEmpty();
+        for (int attempt = 2; attempt <= 4; attempt++) {
+            verify(policy, atLeastOnce().description("the transfer must ask its RetryPolicy how long to wait before attempt "
+                    + attempt + ": delayBeforeAttempt(" + attempt + ", random)")).delayBeforeAttempt(eq(attempt), any());
+        }
+        assertThat(took).withFailMessage(
+                "the RetryPolicy said to wait %d ms before each of attempts 2, 3 and 4, but the whole transfer took %d"
+                        + " ms: sleep for the delay it returns (backing off is what stops colliding writers from"
+                        + " colliding again at once)", pause.toMillis(), took.toMillis())
+                .isGreaterThanOrEqualTo(pause.multipliedBy(3));
+    }
+
+    @DatabaseTest
+    @Timeout(60)
+    void conflictsReallyHappenUnderAHotSpotAndAreRetried(TestDatabase db) throws Exception {
+        Map<Long, Long> initial = db.createAccounts(1_000, 1_000);
+        // Every transfer pauses between reading its rows and writing them, as real code does some work there.
+        db.dataSource().listen(new ObservedDataSource.Listener() {
+            @Override
+            public void afterExecute(ObservedDataSource.Execution execution) {
+                if (!execution.locksRows() && execution.mentions("accounts")) {
+                    try {
+                        Thread.sleep(THINK_TIME);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+        TransferService service = newService(db.dataSource());
+
+        List<Transfer> transfers = randomTransfers(db, service, 2, 25, 50);
+
+        assertNoLockErrors(db);
+        Ledger.assertConsistent(db, initial, transfers);
+        long retried = transfers.stream().filter(t -> t.result().attempts() > 1).count();
+        long committed = transfers.stream().filter(t -> t.result().status() == Status.COMMITTED).count();
+        assertThat(retried).withFailMessage(
+                "%d transfers by %d threads over the same 2 accounts, each pausing %d ms between read and write, and not"
+                        + " one needed a second attempt: the conflicts went unnoticed. Write with UPDATE ... WHERE id = ?"
+                        + " AND version = ? and treat an update count other than 1 as a conflict.",
+                transfers.size(), THREADS, THINK_TIME.toMillis()).isPositive();
+        assertThat(committed).withFailMessage("only %d of %d transfers committed: %s", committed, transfers.size(),
+                transfers.stream().filter(t -> t.result().status() != Status.COMMITTED).limit(5).toList())
+                .isGreaterThanOrEqualTo(transfers.size() / 2);
+    }
+
+    @Test
+    void rejectsANullRetryPolicy() {
+        DataSource dataSource = mock(DataSource.class, withSettings().mockMaker(MockMakers.PROXY));
+        assertThatThrownBy(() -> new OptimisticTransferService(dataSource, null)).as("a service without a RetryPolicy")
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    // ---- RetryPolicy: given complete; these tests show what it promises ----
+
+    @Test
+    @PassesOnSkeleton("RetryPolicy is given complete; this test shows the backoff your service is to use")
+    void retryPolicyDelaysGrowExponentiallyWithFullJitterUpToTheCap() {
+        RetryPolicy policy = new RetryPolicy(10, Duration.ofMillis(10), Duration.ofMillis(100));
+        RandomGenerator random = new SplittableRandom(42);
+        assertThat(policy.delayBeforeAttempt(1, random)).as("the first attempt starts at once").isZero();
+
+        long[] ceilingsMillis = {10, 20, 40, 80, 100, 100, 100, 100, 100};
+        for (int attempt = 2; attempt <= 10; attempt++) {
+            long ceiling = Duration.ofMillis(ceilingsMillis[attempt - 2]).toNanos();
+            List<Long> delays = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                delays.add(policy.delayBeforeAttempt(attempt, random).toNanos());
+            }
+            long min = delays.stream().mapToLong(Long::longValue).min().orElseThrow();
+            long max = delays.stream().mapToLong(Long::longValue).max().orElseThrow();
+            double mean = delays.stream().mapToLong(Long::longValue).average().orElseThrow();
+            String where = "attempt " + attempt + " (ceiling min(100 ms, 10 ms x 2^" + (attempt - 2) + ") = "
+                    + ceilingsMillis[attempt - 2] + " ms)";
+            assertThat(min).as(where + ": never negative, and full jitter reaches down to about zero")
+                    .isBetween(0L, ceiling / 20);
+            assertThat(max).as(where + ": never above the ceiling, and reaches up to it").isBetween(ceiling * 19 / 20, ceiling);
+            assertThat(mean).as(where + ": uniform, so the mean is about half the ceiling")
+                    .isBetween(ceiling * 0.45, ceiling * 0.55);
+            assertThat(delays.stream().distinct().count()).as(where + ": jittered, not a fixed delay")
+                    .isGreaterThan(1_900L);
+        }
+        RandomGenerator again = new SplittableRandom(7);
+        RandomGenerator same = new SplittableRandom(7);
+        assertThat(policy.delayBeforeAttempt(5, again)).as("the same seed gives the same delay")
+                .isEqualTo(policy.delayBeforeAttempt(5, same));
+    }
+
+    @Test
+    @PassesOnSkeleton("RetryPolicy is given complete; this test shows what it accepts")
+    void retryPolicyRejectsSettingsThatMakeNoSense() {
+        assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RetryPolicy(3, Duration.ofMillis(-1), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(5)))
+                .isInstanceOf(IllegalArgumentException.class);
+        RetryPolicy policy = new RetryPolicy(3, Duration.ofDays(1), Duration.ofDays(365_000));
+        assertThat(policy.delayBeforeAttempt(1_000, new SplittableRandom(1))).as("no overflow after many doublings")
+                .isBetween(Duration.ZERO, Duration.ofDays(365_000));
+        assertThatThrownBy(() -> policy.delayBeforeAttempt(0, new SplittableRandom(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

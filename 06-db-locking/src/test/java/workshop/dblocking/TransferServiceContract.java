@@ -1,0 +1,325 @@
+package workshop.dblocking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.mockingDetails;
+import static org.mockito.Mockito.withSettings;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mockito.MockMakers;
+import org.opentest4j.AssertionFailedError;
+import workshop.dblocking.TransferResult.Status;
+import workshop.dblocking.support.Background;
+import workshop.dblocking.support.DatabaseTest;
+import workshop.dblocking.support.Ledger;
+import workshop.dblocking.support.Ledger.Transfer;
+import workshop.dblocking.support.MeetAfterFirstRowLock;
+import workshop.dblocking.support.ObservedDataSource;
+import workshop.dblocking.support.SqlStates;
+import workshop.dblocking.support.TestDatabase;
+import workshop.dblocking.support.Unfinished;
+import workshop.testkit.Concurrently;
+
+/**
+ * What every {@link TransferService} must do, whatever its locking strategy: the tests that
+ * {@link PessimisticTransferServiceTest} and {@link OptimisticTransferServiceTest} share.
+ */
+abstract class TransferServiceContract {
+
+    static final int THREADS = 8;
+    static final int ACCOUNTS = 5;
+    static final int TRANSFERS_PER_THREAD = 100;
+    static final long INITIAL_BALANCE = 100;
+    static final long MAX_AMOUNT = 60;
+
+    /** The service under test, taking its connections from {@code dataSource}. */
+    abstract TransferService newService(DataSource dataSource);
+
+    /** "README 1" or "README 2": where failure messages send the learner. */
+    abstract String readme();
+
+    @DatabaseTest
+    void movesMoneyAndLogsEachTransfer(TestDatabase db) throws Exception {
+        db.createAccounts(100, 50);
+        TransferService service = newService(db.dataSource());
+
+        TransferResult first = service.transfer(1, 2, 30);
+        TransferResult second = service.transfer(2, 1, 80); // the whole balance: allowed, leaves 0
+
+        assertThat(List.of(first, second)).withFailMessage(
+                "transfer(1 -> 2, 30) and then transfer(2 -> 1, 80) returned %s; both are covered, so both must be"
+                        + " COMMITTED in one attempt", List.of(first, second))
+                .containsExactly(new TransferResult(Status.COMMITTED, 1), new TransferResult(Status.COMMITTED, 1));
+        assertThat(db.balances()).withFailMessage(
+                "after moving 30 from account 1 (100) to account 2 (50), then 80 back, expected {1=150, 2=0}, saw %s",
+                db.balances()).isEqualTo(Map.of(1L, 150L, 2L, 0L));
+        assertThat(db.versions()).withFailMessage(
+                "each transfer must increment the version of both its rows once (version = version + 1): after two"
+                        + " transfers between accounts 1 and 2 expected versions {1=2, 2=2}, saw %s", db.versions())
+                .isEqualTo(Map.of(1L, 2L, 2L, 2L));
+        assertThat(db.log()).withFailMessage(
+                "transaction_log must hold one COMMITTED row per transfer, oldest first, with attempts = 1; saw %s",
+                db.log()).containsExactly(
+                        new TestDatabase.LogEntry(1, 2, 30, "COMMITTED", 1),
+                        new TestDatabase.LogEntry(2, 1, 80, "COMMITTED", 1));
+    }
+
+    @DatabaseTest
+    void insufficientFundsChangeNothingAndAreLoggedAsAborted(TestDatabase db) throws Exception {
+        db.createAccounts(50, 0);
+        TransferService service = newService(db.dataSource());
+
+        TransferResult result = service.transfer(1, 2, 51);
+
+        assertThat(result).withFailMessage("transfer(1 -> 2, 51) from a balance of 50 returned %s", result)
+                .isEqualTo(new TransferResult(Status.INSUFFICIENT_FUNDS, 1));
+        assertThat(db.accounts().values()).withFailMessage(
+                "a transfer the balance does not cover must change no balance and no version; saw %s", db.accounts())
+                .containsExactly(new TestDatabase.Account(1, 50, 0), new TestDatabase.Account(2, 0, 0));
+        assertThat(db.log()).withFailMessage(
+                "a transfer refused for insufficient funds must leave one ABORTED row in transaction_log (committed:"
+                        + " the refusal is a decision worth recording); saw %s", db.log())
+                .containsExactly(new TestDatabase.LogEntry(1, 2, 51, "ABORTED", 1));
+    }
+
+    @DatabaseTest
+    void anUnknownAccountIsRejectedAndChangesNothing(TestDatabase db) throws Exception {
+        db.createAccounts(100, 100);
+        TransferService service = newService(db.dataSource());
+
+        assertThatThrownBy(() -> service.transfer(1, 99, 10)).as("transfer(1 -> 99, 10), and there is no account 99")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("99");
+        assertThatThrownBy(() -> service.transfer(98, 2, 10)).as("transfer(98 -> 2, 10), and there is no account 98")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("98");
+
+        assertThat(db.accounts().values()).withFailMessage(
+                "a transfer that names an unknown account must change nothing (roll back); saw %s", db.accounts())
+                .containsExactly(new TestDatabase.Account(1, 100, 0), new TestDatabase.Account(2, 100, 0));
+        assertThat(db.log()).withFailMessage("a transfer that names an unknown account must log nothing; saw %s", db.log())
+                .isEmpty();
+    }
+
+    @DatabaseTest
+    void aFailureInTheMiddleRollsBackEverythingAndReturnsTheConnection(TestDatabase db) throws Exception {
+        db.createAccounts(100, 100);
+        SQLException injected = new SQLException("injected by the test: the second write of the transfer failed", "XX000");
+        AtomicReference<String> failedStatement = new AtomicReference<>();
+        db.dataSource().listen(new ObservedDataSource.Listener() {
+            @Override
+            public void beforeExecute(ObservedDataSource.Execution execution) throws SQLException {
+                if (execution.isWrite() && execution.writesBefore() == 1 && failedStatement.compareAndSet(null, execution.sql())) {
+                    throw injected;
+                }
+            }
+        });
+        TransferService service = newService(db.dataSource());
+
+        Throwable thrown = catchThrowable(() -> service.transfer(1, 2, 30));
+        Unfinished.rethrowTodo(thrown);
+
+        assertThat(failedStatement.get()).withFailMessage(
+                "transfer(1 -> 2, 30) never made a second write in the same transaction (thrown: %s). A transfer writes"
+                        + " two balances and a log row, all in one transaction: setAutoCommit(false), then commit()"
+                        + " once at the end.", thrown).isNotNull();
+        assertThat(thrown).withFailMessage(
+                "the transfer's second write (%s) failed with an SQLException, but transfer() returned normally: a"
+                        + " failure must not be hidden. Roll back and throw an unchecked exception with the"
+                        + " SQLException as its cause.", failedStatement.get()).isNotNull();
+        assertThat(causes(thrown)).withFailMessage(
+                "transfer() threw %s, but the SQLException of the failed write is not among its causes: wrap it"
+                        + " (new IllegalStateException(message, e)) rather than drop it", thrown).contains(injected);
+        assertThat(db.balances()).withFailMessage(
+                "after the transfer's second write (%s) failed, the balances are %s instead of {1=100, 2=100}: the"
+                        + " first write was committed on its own. Run the whole transfer in one transaction and roll it"
+                        + " back when anything fails (%s: transactions).", failedStatement.get(), db.balances(), readme())
+                .isEqualTo(Map.of(1L, 100L, 2L, 100L));
+        assertThat(db.log()).withFailMessage("the failed transfer left rows in transaction_log: %s", db.log()).isEmpty();
+        assertThat(db.activeConnections()).withFailMessage(
+                "after the failed transfer, %d connection(s) are still out of the pool: close the connection in every"
+                        + " case, also when a statement throws (try-with-resources)", db.activeConnections()).isZero();
+
+        db.dataSource().listen(new ObservedDataSource.Listener() {
+        });
+        TransferResult retried = service.transfer(1, 2, 30);
+        assertThat(retried).withFailMessage(
+                "after a failed transfer, the next one on a pooled connection returned %s: the connection came back"
+                        + " in a bad state", retried).isEqualTo(new TransferResult(Status.COMMITTED, 1));
+        assertThat(db.balances()).isEqualTo(Map.of(1L, 70L, 2L, 130L));
+    }
+
+    @DatabaseTest
+    void allSqlIsParameterized(TestDatabase db) throws Exception {
+        long from = 7_919_001;
+        long to = 7_919_002;
+        long unknown = 7_919_404;
+        db.createAccounts(new LinkedHashMap<>(Map.of(from, 50_000L, to, 0L)));
+        TransferService service = newService(db.dataSource());
+
+        service.transfer(from, to, 4_321);
+        service.transfer(to, from, 999_999_937);
+        catchThrowable(() -> service.transfer(from, unknown, 17_389));
+
+        Pattern values = Pattern.compile("7919001|7919002|7919404|4321|999999937|17389");
+        List<String> offending = db.dataSource().statements().stream().filter(sql -> values.matcher(sql).find()).toList();
+        assertThat(db.dataSource().statements()).withFailMessage("the transfers ran no SQL through the DataSource")
+                .isNotEmpty();
+        assertThat(offending).withFailMessage(
+                "these statements have ids or amounts written into their SQL text: %s. Build no SQL from values:"
+                        + " use PreparedStatement placeholders (?) and setLong(...). Concatenated SQL is how SQL"
+                        + " injection happens, and every distinct text is parsed and planned anew.", offending).isEmpty();
+    }
+
+    @DatabaseTest
+    @Timeout(60)
+    void moneyIsConservedWhileEightThreadsTransferAtRandom(TestDatabase db) throws Exception {
+        long[] balances = new long[ACCOUNTS];
+        Arrays.fill(balances, INITIAL_BALANCE);
+        Map<Long, Long> initial = db.createAccounts(balances);
+        TransferService service = newService(db.dataSource());
+
+        List<Transfer> transfers = randomTransfers(db, service, ACCOUNTS, TRANSFERS_PER_THREAD, MAX_AMOUNT);
+
+        assertNoLockErrors(db);
+        Ledger.assertConsistent(db, initial, transfers);
+        assertThat(transfers.stream().filter(t -> t.result().status() == Status.COMMITTED).count())
+                .withFailMessage("not one of %d random transfers committed", transfers.size()).isPositive();
+    }
+
+    @DatabaseTest
+    void opposingTransfersThatMeetAfterTheirFirstLockBothComplete(TestDatabase db) throws Exception {
+        Map<Long, Long> initial = db.createAccounts(100, 100);
+        MeetAfterFirstRowLock meeting = new MeetAfterFirstRowLock(db);
+        db.dataSource().listen(meeting);
+        TransferService service = newService(db.dataSource());
+
+        List<Transfer> transfers = new ArrayList<>();
+        try (Background background = new Background("opposing-transfer")) {
+            Future<TransferResult> oneToTwo = background.start(() -> service.transfer(1, 2, 10));
+            Future<TransferResult> twoToOne = background.start(() -> service.transfer(2, 1, 20));
+            transfers.add(new Transfer(1, 2, 10, outcome(db, oneToTwo, "transfer(1 -> 2, 10)")));
+            transfers.add(new Transfer(2, 1, 20, outcome(db, twoToOne, "transfer(2 -> 1, 20)")));
+        }
+
+        assertNoLockErrors(db);
+        assertThat(transfers).withFailMessage(
+                "transfer(1 -> 2) and transfer(2 -> 1), made to meet after each took its first row lock (%s), returned"
+                        + " %s; both must commit", meeting.outcome(), transfers)
+                .allMatch(t -> t.result().status() == Status.COMMITTED);
+        Ledger.assertConsistent(db, initial, transfers);
+    }
+
+    @Test
+    void rejectsBadArgumentsBeforeAnySqlRuns() {
+        DataSource dataSource = mock(DataSource.class, withSettings().mockMaker(MockMakers.PROXY));
+        TransferService service = newService(dataSource);
+
+        assertThatThrownBy(() -> service.transfer(1, 1, 10)).as("transfer(1 -> 1, 10): to the same account")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> service.transfer(1, 2, 0)).as("transfer(1 -> 2, 0)")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> service.transfer(1, 2, -5)).as("transfer(1 -> 2, -5): would move money backwards")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(mockingDetails(dataSource).getInvocations()).withFailMessage(
+                "the service used its DataSource (%s) for arguments it must reject first: check them before taking a"
+                        + " connection", mockingDetails(dataSource).getInvocations()).isEmpty();
+        assertThatThrownBy(() -> newService(null)).as("a service without a DataSource")
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    // ---- helpers ----
+
+    /** Each of THREADS threads makes {@code perThread} random transfers among accounts 1..accounts. */
+    List<Transfer> randomTransfers(TestDatabase db, TransferService service, int accounts, int perThread, long maxAmount) {
+        Queue<Transfer> done = new ConcurrentLinkedQueue<>();
+        long seed = System.nanoTime();
+        Concurrently.threads(THREADS).named("transfer").within(Duration.ofSeconds(50)).run(thread -> {
+            SplittableRandom random = new SplittableRandom(seed + thread);
+            for (int i = 0; i < perThread; i++) {
+                long from = 1 + random.nextInt(accounts);
+                long to = 1 + random.nextInt(accounts - 1);
+                if (to >= from) {
+                    to++;
+                }
+                long amount = 1 + random.nextLong(maxAmount);
+                done.add(new Transfer(from, to, amount, call(db, service, from, to, amount)));
+            }
+        });
+        return List.copyOf(done);
+    }
+
+    private TransferResult call(TestDatabase db, TransferService service, long from, long to, long amount) {
+        try {
+            return service.transfer(from, to, amount);
+        } catch (RuntimeException e) {
+            Unfinished.rethrowTodo(e);
+            throw new AssertionFailedError("transfer(" + from + " -> " + to + ", " + amount + ") threw "
+                    + SqlStates.explain(e) + hint(db, SqlStates.sqlExceptionIn(e)), e);
+        }
+    }
+
+    private TransferResult outcome(TestDatabase db, Future<TransferResult> transfer, String what) throws Exception {
+        try {
+            return Background.result(transfer, TestDatabase.LOCK_TIMEOUT.multipliedBy(2), what);
+        } catch (RuntimeException e) {
+            Unfinished.rethrowTodo(e);
+            throw new AssertionFailedError(what + " threw " + SqlStates.explain(e) + hint(db, SqlStates.sqlExceptionIn(e)), e);
+        }
+    }
+
+    private String hint(TestDatabase db, SQLException e) {
+        if (e == null) {
+            return "";
+        }
+        if (db.kind().isDeadlock(e)) {
+            return ". Two transfers over the same two accounts in opposite directions each locked one row and waited"
+                    + " for the other. Lock (or write) the rows in ascending id order, whatever the direction (" + readme()
+                    + ").";
+        }
+        if (db.kind().isLockNotAvailable(e)) {
+            return ". A statement waited " + TestDatabase.LOCK_TIMEOUT.toSeconds() + " s for a row lock: some"
+                    + " transaction held it that long. Is a transaction left open, or does one transfer use two"
+                    + " connections, the second waiting for the first?";
+        }
+        return "";
+    }
+
+    /** Fails if the database reported a deadlock or a lock timeout to the code under test, even one it handled. */
+    static void assertNoLockErrors(TestDatabase db) {
+        List<String> lockErrors = db.dataSource().failures().stream()
+                .filter(e -> db.kind().isDeadlock(e) || db.kind().isLockNotAvailable(e))
+                .map(SqlStates::explain).toList();
+        assertThat(lockErrors).withFailMessage(
+                "the database reported %d lock error(s) to the transfers, even if they were retried: %s. Ordered"
+                        + " locking never deadlocks: lock (or write) the two rows in ascending id order, whatever the"
+                        + " direction of the transfer.", lockErrors.size(), lockErrors.stream().limit(3).toList())
+                .isEmpty();
+    }
+
+    static List<Throwable> causes(Throwable t) {
+        List<Throwable> chain = new ArrayList<>();
+        Set<Throwable> seen = new HashSet<>();
+        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
+            chain.add(c);
+        }
+        return chain;
+    }
+}
