@@ -1,0 +1,49 @@
+package workshop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The room check for the day before a workshop (INSTRUCTORS.md, "Before the day"):
+ * {@code ./mvnw -q test -pl solutions -Dtest=SetupCheckTest}. Building this module has already
+ * proved that Maven, the JDK and every dependency work; these tests check what runs at test time.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SetupCheckTest {
+
+    @Test
+    @Order(1)
+    void theJdkIs21OrNewer() {
+        int feature = Runtime.version().feature();
+        assertThat(feature).withFailMessage("Java %s at %s: the workshop needs 21 or newer; set JAVA_HOME to a JDK 21+",
+                Runtime.version(), System.getProperty("java.home")).isGreaterThanOrEqualTo(21);
+        System.out.printf("[setup] OK  JDK %s (%s)%n", Runtime.version(), System.getProperty("java.home"));
+    }
+
+    @Test
+    @Order(2)
+    void anInMemoryDatabaseStarts() throws Exception {
+        try (Connection connection = DriverManager.getConnection("jdbc:h2:mem:setup-check");
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT 41 + 1")) {
+            assertThat(result.next()).isTrue();
+            assertThat(result.getInt(1)).isEqualTo(42);
+        }
+        System.out.println("[setup] OK  H2 in-memory database (06-db-locking needs nothing installed)");
+        String postgres = System.getenv("WORKSHOP_POSTGRES_URL");
+        if (postgres != null && !postgres.isBlank()) {
+            try (Connection connection = DriverManager.getConnection(postgres)) {
+                System.out.println("[setup] OK  PostgreSQL " + connection.getMetaData().getDatabaseProductVersion()
+                        + " at WORKSHOP_POSTGRES_URL");
+            }
+        }
+    }
+}
