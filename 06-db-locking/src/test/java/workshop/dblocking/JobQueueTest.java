@@ -1,7 +1,7 @@
 package workshop.dblocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
 import static org.mockito.Mockito.withSettings;
@@ -49,12 +49,12 @@ class JobQueueTest {
         assertThat(queue.claimNext("w1")).as("first claim: the oldest pending job").contains(new Job(a, "a"));
         assertThat(queue.claimNext("w2")).as("second claim: the oldest job still pending").contains(new Job(b, "b"));
         queue.complete(a);
-        assertThatThrownBy(() -> queue.complete(a)).as("completing job a a second time")
-                .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> queue.complete(c)).as("completing job c, which nobody claimed")
-                .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> queue.complete(c + 1_000)).as("completing a job that does not exist")
-                .isInstanceOf(IllegalStateException.class);
+        assertThatExceptionOfType(IllegalStateException.class).as("completing job a a second time")
+                .isThrownBy(() -> queue.complete(a));
+        assertThatExceptionOfType(IllegalStateException.class).as("completing job c, which nobody claimed")
+                .isThrownBy(() -> queue.complete(c));
+        assertThatExceptionOfType(IllegalStateException.class).as("completing a job that does not exist")
+                .isThrownBy(() -> queue.complete(c + 1_000));
         assertThat(queue.claimNext("w1")).as("third claim").contains(new Job(c, "c"));
         assertThat(queue.claimNext("w1")).as("a claim when no job is pending").isEmpty();
 
@@ -115,14 +115,19 @@ class JobQueueTest {
             ids.add(queue.enqueue("job " + i));
         }
         Map<Long, List<String>> claimedBy = new ConcurrentHashMap<>();
+        Map<Long, String> refusedCompletions = new ConcurrentHashMap<>();
 
         List<Integer> done = Concurrently.threads(WORKERS).named("worker").within(Duration.ofSeconds(50)).call(thread -> {
             String worker = "worker-" + thread;
             int completed = 0;
             for (Optional<Job> job = queue.claimNext(worker); job.isPresent(); job = queue.claimNext(worker)) {
                 claimedBy.computeIfAbsent(job.get().id(), id -> new CopyOnWriteArrayList<>()).add(worker);
-                queue.complete(job.get().id());
-                completed++;
+                try {
+                    queue.complete(job.get().id());
+                    completed++;
+                } catch (IllegalStateException e) {
+                    refusedCompletions.put(job.get().id(), worker + ": " + e.getMessage());
+                }
             }
             return completed;
         });
@@ -133,6 +138,9 @@ class JobQueueTest {
                 "jobs claimed by more than one worker (first few): %s. Between reading a pending job and marking it"
                         + " running, another worker read it too: lock the row as you select it (FOR UPDATE SKIP"
                         + " LOCKED), in the same transaction as the update.", twice).isEmpty();
+        assertThat(refusedCompletions).withFailMessage(
+                "complete() refused jobs that claimNext had just handed out (first few): %s",
+                refusedCompletions.entrySet().stream().limit(5).toList()).isEmpty();
         List<Long> neverClaimed = ids.stream().filter(id -> !claimedBy.containsKey(id)).limit(10).toList();
         assertThat(neverClaimed).withFailMessage(
                 "the workers stopped (claimNext returned empty) while these jobs had never been claimed: %s. claimNext"
@@ -152,12 +160,14 @@ class JobQueueTest {
         DataSource dataSource = mock(DataSource.class, withSettings().mockMaker(MockMakers.PROXY));
         JobQueue queue = new JobQueue(dataSource);
 
-        assertThatThrownBy(() -> queue.enqueue(null)).as("enqueue(null)").isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> queue.claimNext(null)).as("claimNext(null)").isInstanceOf(NullPointerException.class);
+        assertThatExceptionOfType(NullPointerException.class).as("enqueue(null)")
+                .isThrownBy(() -> queue.enqueue(null));
+        assertThatExceptionOfType(NullPointerException.class).as("claimNext(null)")
+                .isThrownBy(() -> queue.claimNext(null));
         assertThat(mockingDetails(dataSource).getInvocations()).withFailMessage(
                 "the queue used its DataSource (%s) for arguments it must reject first", mockingDetails(dataSource)
                         .getInvocations()).isEmpty();
-        assertThatThrownBy(() -> new JobQueue(null)).as("a queue without a DataSource")
-                .isInstanceOf(NullPointerException.class);
+        assertThatExceptionOfType(NullPointerException.class).as("a queue without a DataSource")
+                .isThrownBy(() -> new JobQueue(null));
     }
 }

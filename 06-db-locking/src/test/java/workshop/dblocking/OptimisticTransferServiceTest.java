@@ -1,6 +1,7 @@
 package workshop.dblocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
@@ -264,8 +265,8 @@ class OptimisticTransferServiceTest extends TransferServiceContract {
     @Test
     void rejectsANullRetryPolicy() {
         DataSource dataSource = mock(DataSource.class, withSettings().mockMaker(MockMakers.PROXY));
-        assertThatThrownBy(() -> new OptimisticTransferService(dataSource, null)).as("a service without a RetryPolicy")
-                .isInstanceOf(NullPointerException.class);
+        assertThatExceptionOfType(NullPointerException.class).as("a service without a RetryPolicy")
+                .isThrownBy(() -> new OptimisticTransferService(dataSource, null));
     }
 
     // ---- RetryPolicy: given complete; these tests show what it promises ----

@@ -1,7 +1,7 @@
 package workshop.dblocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
@@ -106,10 +106,10 @@ abstract class TransferServiceContract {
         db.createAccounts(100, 100);
         TransferService service = newService(db.dataSource());
 
-        assertThatThrownBy(() -> service.transfer(1, 99, 10)).as("transfer(1 -> 99, 10), and there is no account 99")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("99");
-        assertThatThrownBy(() -> service.transfer(98, 2, 10)).as("transfer(98 -> 2, 10), and there is no account 98")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("98");
+        assertThatExceptionOfType(IllegalArgumentException.class).as("transfer(1 -> 99, 10), and there is no account 99")
+                .isThrownBy(() -> service.transfer(1, 99, 10)).withMessageContaining("99");
+        assertThatExceptionOfType(IllegalArgumentException.class).as("transfer(98 -> 2, 10), and there is no account 98")
+                .isThrownBy(() -> service.transfer(98, 2, 10)).withMessageContaining("98");
 
         assertThat(db.accounts().values()).withFailMessage(
                 "a transfer that names an unknown account must change nothing (roll back); saw %s", db.accounts())
@@ -232,17 +232,17 @@ abstract class TransferServiceContract {
         DataSource dataSource = mock(DataSource.class, withSettings().mockMaker(MockMakers.PROXY));
         TransferService service = newService(dataSource);
 
-        assertThatThrownBy(() -> service.transfer(1, 1, 10)).as("transfer(1 -> 1, 10): to the same account")
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> service.transfer(1, 2, 0)).as("transfer(1 -> 2, 0)")
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> service.transfer(1, 2, -5)).as("transfer(1 -> 2, -5): would move money backwards")
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatExceptionOfType(IllegalArgumentException.class).as("transfer(1 -> 1, 10): to the same account")
+                .isThrownBy(() -> service.transfer(1, 1, 10));
+        assertThatExceptionOfType(IllegalArgumentException.class).as("transfer(1 -> 2, 0)")
+                .isThrownBy(() -> service.transfer(1, 2, 0));
+        assertThatExceptionOfType(IllegalArgumentException.class).as("transfer(1 -> 2, -5): would move money backwards")
+                .isThrownBy(() -> service.transfer(1, 2, -5));
         assertThat(mockingDetails(dataSource).getInvocations()).withFailMessage(
                 "the service used its DataSource (%s) for arguments it must reject first: check them before taking a"
                         + " connection", mockingDetails(dataSource).getInvocations()).isEmpty();
-        assertThatThrownBy(() -> newService(null)).as("a service without a DataSource")
-                .isInstanceOf(NullPointerException.class);
+        assertThatExceptionOfType(NullPointerException.class).as("a service without a DataSource")
+                .isThrownBy(() -> newService(null));
     }
 
     // ---- helpers ----
