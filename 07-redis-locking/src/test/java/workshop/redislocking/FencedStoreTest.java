@@ -3,21 +3,17 @@ package workshop.redislocking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.Param;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import workshop.testkit.Concurrently;
-import workshop.testkit.LincheckBudget;
 
 /** Exercise 4: README "4. FencedLock, FencedStore" (the store; FencedLockTest tests the lock). */
-@Param(name = "token", gen = IntGen.class, conf = "1:4")
-public class FencedStoreTest {
+class FencedStoreTest {
 
-    private static final int ROUNDS = 10_000;
+    private static final int ROUNDS = 5_000;
 
     @Test
     void refusesWritesWithATokenLowerThanTheHighestSeen() {
@@ -40,9 +36,11 @@ public class FencedStoreTest {
     }
 
     @Test
+    @Timeout(40)
     void aStaleWriterNeverLandsAfterANewerOneUnderContention() {
         // Every round, threads on every core write at once with tokens 1..n: the write with the highest
         // token is always accepted, and nothing with a lower token may land after it.
+        assertThat(new FencedStore().write(1, "file", "token 1")).isTrue(); // an unfinished store fails here, fast
         int threads = Concurrently.cores();
         FencedStore[] stores = new FencedStore[ROUNDS];
         for (int r = 0; r < ROUNDS; r++) {
@@ -50,7 +48,7 @@ public class FencedStoreTest {
         }
         AtomicInteger wrong = new AtomicInteger();
 
-        Concurrently.threads(threads).named("writer").inLockstep(ROUNDS, (t, round) ->
+        Concurrently.threads(threads).named("writer").within(Duration.ofSeconds(30)).inLockstep(ROUNDS, (t, round) ->
                 stores[round].write(t + 1, "file", "token " + (t + 1)));
 
         int firstWrong = -1;
@@ -66,31 +64,6 @@ public class FencedStoreTest {
                 + " highest seen, then a newer writer wrote, then the stale one wrote too: check-then-act. The check"
                 + " and the write must be one atomic step (one lock around both).",
                 wrong.get(), ROUNDS, bad, bad < 0 ? "" : stores[Math.max(0, bad)].read("file").orElse(null)).isZero();
-    }
-
-    // Lincheck model checking: every interleaving of these calls must look like some order of whole calls.
-
-    private final FencedStore store = new FencedStore();
-
-    @Operation
-    public boolean write(@Param(name = "token") int token) {
-        return store.write(token, "file", "v" + token);
-    }
-
-    @Operation
-    public Optional<String> read() {
-        return store.read("file");
-    }
-
-    @Operation
-    public long highest() {
-        return store.highestTokenSeen();
-    }
-
-    @Test
-    @Timeout(60)
-    void behavesAsIfOneCallRanAtATime() {
-        LincheckBudget.modelChecking().check(getClass());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,6 +37,18 @@ class RedlockTest {
     /** The drift allowance for TTL: 1% of it plus 2 ms. */
     private static final Duration DRIFT = Duration.ofMillis(TTL.toMillis() / 100 + 2);
     private static final Duration WAIT = Duration.ofSeconds(1);
+
+    /** An unfinished Redlock fails here, before five servers start for nothing. */
+    @BeforeEach
+    void redlockCanBeConstructed() {
+        JedisPool pool = new JedisPool("127.0.0.1", 1); // never connected
+        try {
+            new Redlock(List.of(pool, pool, pool), NAME, TTL);
+            new Redlock(List.of(pool, pool, pool), NAME, TTL, FakeTime.frozen());
+        } finally {
+            pool.close();
+        }
+    }
 
     @Test
     void grantsTheLockOnEveryServerWithTheSameToken(LocalRedis local) {
