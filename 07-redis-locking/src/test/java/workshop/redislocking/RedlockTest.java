@@ -218,7 +218,7 @@ class RedlockTest {
         for (int i : new int[] {0, 1, 2}) {
             setForeign(servers.get(i));
         }
-        FakeTime time = new FakeTime(Duration.ofMillis(1)); // sleeping moves it; every reading adds 1 ms
+        FakeTime time = new FakeTime(Duration.ofMillis(5)); // sleeping moves it; every reading adds 5 ms
         Redlock redlock = new Redlock(LocalRedis.pools(servers), NAME, TTL, time);
 
         Optional<RedlockLease> lease = redlock.tryAcquire(WAIT);
