@@ -11,6 +11,7 @@ import redis.clients.jedis.JedisPool;
  * its class is a {@link RedisTest}; every server it started is stopped when the test ends, also when it
  * fails or runs out of time.
  */
+@SuppressWarnings("deprecation") // JedisPool and Builder.ssl: deprecated in Jedis 7; the exercises use the pool API
 public final class LocalRedis implements AutoCloseable {
 
     /** Connect and read timeout of pools in fault tests: a frozen server costs at most this per command. */

@@ -40,6 +40,7 @@ import redis.embedded.core.ExecutableProvider;
  * test JVM exits first, and, should the JVM have died without running its hooks, by the next test JVM,
  * which reaps the servers a dead JVM left behind (see {@link Reaper}).
  */
+@SuppressWarnings("deprecation") // JedisPool and Builder.ssl: deprecated in Jedis 7; the exercises use the pool API
 public final class LocalRedisServer implements AutoCloseable {
 
     /** How long a server may take to start before the test fails. */

@@ -17,6 +17,7 @@ import redis.clients.jedis.resps.ScanResult;
  * the keys. Closing it deletes every key with the test's prefix and closes its pools (JUnit closes it
  * after the test, also when the test fails).
  */
+@SuppressWarnings("deprecation") // JedisPool and Builder.ssl: deprecated in Jedis 7; the exercises use the pool API
 public final class Redis implements AutoCloseable {
 
     private final RedisTarget target;

@@ -35,7 +35,7 @@ public final class RedisExtension implements ParameterResolver, AfterEachCallbac
     }
 
     @Override
-    public void afterAll(ExtensionContext context) throws Exception {
+    public void afterAll(ExtensionContext context) {
         RedisTargets.Servers servers = context.getStore(NAMESPACE).remove(RedisTargets.Servers.class,
                 RedisTargets.Servers.class);
         if (servers != null) {

@@ -18,6 +18,7 @@ import redis.clients.jedis.util.JedisURIHelper;
  * @param config         credentials, database and TLS (no timeouts: {@link #config(Duration)} adds them)
  * @param startedByTests whether the tests own it (only such servers may be killed or frozen)
  */
+@SuppressWarnings("deprecation") // JedisPool and Builder.ssl: deprecated in Jedis 7; the exercises use the pool API
 public record RedisTarget(String description, HostAndPort address, JedisClientConfig config, boolean startedByTests) {
 
     /** Connect and read timeout of the pools single-server tests use. */
@@ -61,7 +62,6 @@ public record RedisTarget(String description, HostAndPort address, JedisClientCo
                 .socketTimeoutMillis(millis).build();
     }
 
-    @SuppressWarnings("deprecation") // JedisPool: the API the exercises use
     JedisPool newPool(Duration timeout) {
         org.apache.commons.pool2.impl.GenericObjectPoolConfig<redis.clients.jedis.Jedis> pool =
                 new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>();

@@ -31,12 +31,12 @@ public final class RedisTargets implements ArgumentsProvider {
 
     /** The servers of one test class. */
     static final class Servers implements AutoCloseable {
-        private final List<AutoCloseable> owned = new ArrayList<>();
+        private final List<Runnable> owned = new ArrayList<>();
         private final List<RedisTarget> targets = new ArrayList<>();
 
         Servers() {
             LocalRedisServer embedded = LocalRedisServer.start();
-            owned.add(embedded);
+            owned.add(embedded::close);
             targets.add(RedisTarget.embedded(embedded));
             String url = System.getenv(REDIS_URL);
             if (url != null && !url.isBlank()) {
@@ -44,7 +44,7 @@ public final class RedisTargets implements ArgumentsProvider {
             }
             if (Boolean.parseBoolean(System.getenv(TESTCONTAINERS))) {
                 ContainerRedis.startIfDockerRuns().ifPresent(container -> {
-                    owned.add(container);
+                    owned.add(container::close);
                     targets.add(container.target());
                 });
             }
@@ -55,10 +55,8 @@ public final class RedisTargets implements ArgumentsProvider {
         }
 
         @Override
-        public void close() throws Exception {
-            for (AutoCloseable resource : owned) {
-                resource.close();
-            }
+        public void close() {
+            owned.forEach(Runnable::run);
         }
     }
 }
