@@ -205,6 +205,8 @@ public final class LocalRedisServer implements AutoCloseable {
                 "--daemonize", "no", "--loglevel", "notice", "--logfile", "")
                 .redirectErrorStream(true);
         Process started = builder.start();
+        // Recorded at once: a JVM killed from now on leaves a server that the next test JVM can find.
+        Reaper.record(started.pid(), started.info().startInstant());
         StringBuilder output = new StringBuilder();
         boolean ready = false;
         // Reads the server's log until it says it is ready (or ends: the process died). The remaining
@@ -236,7 +238,6 @@ public final class LocalRedisServer implements AutoCloseable {
             process = null;
             throw new IOException("redis-server on port " + port + " started but does not answer", e);
         }
-        Reaper.record(pid, ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()));
     }
 
     static String infoField(String info, String field) {
