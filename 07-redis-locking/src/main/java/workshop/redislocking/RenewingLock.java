@@ -1,0 +1,35 @@
+package workshop.redislocking;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Exercise 2 (README: "2. RenewingLock"). Add a watchdog to {@link RedisLock}, as Redisson's lock has:
+ * while a {@link Lease} is open, the lock is extended every {@code renewEvery}, so the work may take
+ * longer than the TTL while a crashed client still loses the lock soon.
+ *
+ * <p>A renewal must never extend a lock that another client took over. When the lock turns out to be
+ * gone or someone else's, the lease reports it ({@link Lease#isLost()}). After {@link Lease#close()}
+ * returns, no renewal may reach the server any more and no thread of the lease may be left running.
+ * {@code renewEvery} must be positive and shorter than the lock's TTL.
+ */
+@SuppressWarnings("unused")
+public class RenewingLock {
+
+    /**
+     * @param lock       the lock to hold
+     * @param renewEvery how often to extend it; more than zero and less than the lock's TTL
+     */
+    public RenewingLock(RedisLock lock, Duration renewEvery) {
+        throw new UnsupportedOperationException("TODO 07-redis-locking exercise 2: RenewingLock(RedisLock, Duration)");
+    }
+
+    /**
+     * Tries to take the lock and, if it got it, starts renewing it.
+     *
+     * @return the open lease, or empty if the lock stayed taken for {@code wait}
+     */
+    public Optional<Lease> tryAcquire(Duration wait) {
+        throw new UnsupportedOperationException("TODO 07-redis-locking exercise 2: RenewingLock.tryAcquire(Duration)");
+    }
+}

@@ -1,0 +1,172 @@
+package workshop.redislocking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPool;
+import workshop.redislocking.support.CommandLog;
+import workshop.redislocking.support.CommandLog.Command;
+import workshop.redislocking.support.OnEachRedis;
+import workshop.redislocking.support.Redis;
+import workshop.redislocking.support.RedisTest;
+
+/** Exercise 4: README "4. FencedLock, FencedStore" (the lock; FencedStoreTest tests the store). */
+@RedisTest
+@SuppressWarnings("deprecation") // JedisPool: the API the exercises use
+class FencedLockTest {
+
+    private static final Duration TTL = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(2);
+
+    @OnEachRedis
+    void fencingTokensGrowWithEveryGrantAcrossClients(Redis redis) {
+        String key = redis.key("lock");
+        FencedLock a = new FencedLock(redis.pool(), key, TTL);
+        FencedLock b = new FencedLock(redis.newPool(), key, TTL);
+        List<Long> numbers = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            FencedLock client = round % 2 == 0 ? a : b;
+            FencedToken token = client.tryAcquire(WAIT).orElseThrow();
+            numbers.add(token.fencingToken());
+            assertThat(client.release(token)).isTrue();
+        }
+        FencedToken expiring = a.tryAcquire(WAIT).orElseThrow();
+        redis.forceExpiry(key);
+        FencedToken next = b.tryAcquire(WAIT).orElseThrow();
+        numbers.add(expiring.fencingToken());
+        numbers.add(next.fencingToken());
+
+        for (int i = 1; i < numbers.size(); i++) {
+            assertThat(numbers.get(i)).withFailMessage("the fencing tokens of successive grants were %s: every grant must"
+                    + " get a higher number than the one before (INCR on one counter shared by all clients), or the"
+                    + " store cannot tell the current holder from a stale one", numbers)
+                    .isGreaterThan(numbers.get(i - 1));
+        }
+        assertThat(redis.get(key + ":fence")).withFailMessage("the counter must live at the key name + \":fence\" and"
+                + " hold the last number handed out").isEqualTo(Long.toString(next.fencingToken()));
+        assertThat(next.lock().name()).isEqualTo(key);
+        assertThat(redis.get(key)).isEqualTo(next.lock().value());
+    }
+
+    @OnEachRedis
+    void theLockAndItsNumberAreTakenInOneScript(Redis redis) {
+        String key = redis.key("lock");
+        FencedLock lock = new FencedLock(redis.pool(), key, TTL);
+        try (CommandLog log = redis.monitor()) {
+            int mark = log.mark();
+            lock.tryAcquire(WAIT).orElseThrow();
+            List<Command> commands = log.since(mark);
+
+            List<Command> fromClient = commands.stream().filter(c -> !c.fromScript()).toList();
+            boolean setInScript = commands.stream().anyMatch(c -> c.fromScript() && c.name().equals("SET")
+                    && c.touches(key) && c.hasOption("NX") && (c.hasOption("PX") || c.hasOption("EX")));
+            boolean incrInScript = commands.stream().anyMatch(c -> c.fromScript() && c.name().equals("INCR")
+                    && c.touches(key + ":fence"));
+            assertThat(fromClient.size() == 1 && fromClient.get(0).isScript() && setInScript && incrInScript)
+                    .withFailMessage("taking the lock must be one Lua script that runs SET key value NX PX ttl and,"
+                            + " only if that succeeded, INCR key:fence. As two commands, a client whose lock expires"
+                            + " between its SET and its INCR gets a higher number than the client that took the lock"
+                            + " after it, and the fence protects the wrong one. The server saw:%n%s",
+                            CommandLog.describe(commands)).isTrue();
+        }
+    }
+
+    @OnEachRedis
+    void aHeldLockCannotBeTakenAndOnlyItsHolderReleasesIt(Redis redis) {
+        String key = redis.key("lock");
+        FencedLock a = new FencedLock(redis.pool(), key, TTL);
+        FencedLock b = new FencedLock(redis.newPool(), key, TTL);
+        FencedToken tokenA = a.tryAcquire(WAIT).orElseThrow();
+        long pttl = redis.pttl(key);
+        assertThat(pttl).withFailMessage("the lock's key has PTTL %d ms: it must expire after the TTL (%d ms)", pttl,
+                TTL.toMillis()).isPositive().isLessThanOrEqualTo(TTL.toMillis());
+        assertThat(b.tryAcquire(Duration.ofMillis(50))).withFailMessage("B took a lock that A holds").isEmpty();
+
+        redis.forceExpiry(key);
+        FencedToken tokenB = b.tryAcquire(WAIT).orElseThrow();
+        assertThat(a.release(tokenA)).withFailMessage("A's release of an expired lock returned true").isFalse();
+        assertThat(redis.get(key)).withFailMessage("A's release deleted B's lock: compare-and-delete, in one script")
+                .isEqualTo(tokenB.lock().value());
+        assertThat(b.release(tokenB)).isTrue();
+    }
+
+    @OnEachRedis
+    void caseStudy_aPausedClientsLateWriteCorruptsAnUnfencedStoreButNotAFencedOne(Redis redis) throws Exception {
+        String key = redis.key("lock");
+        FencedStore fenced = new FencedStore();
+        Map<String, String> unfenced = new ConcurrentHashMap<>();
+        CountDownLatch aHoldsTheLock = new CountDownLatch(1);
+        CountDownLatch aResumes = new CountDownLatch(1);
+        AtomicBoolean aWroteFenced = new AtomicBoolean(true);
+        AtomicReference<Throwable> aFailed = new AtomicReference<>();
+
+        Thread clientA = new Thread(() -> {
+            try {
+                FencedToken token = new FencedLock(redis.newPool(), key, TTL).tryAcquire(WAIT).orElseThrow();
+                aHoldsTheLock.countDown();
+                // A stops here for longer than its TTL: a GC pause, a frozen VM, a slow disk...
+                if (!aResumes.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("client A was never resumed");
+                }
+                // ...and then carries on, sure that it still holds the lock.
+                unfenced.put("file", "written by A");
+                aWroteFenced.set(fenced.write(token.fencingToken(), "file", "written by A"));
+            } catch (Throwable t) {
+                aFailed.set(t);
+                aHoldsTheLock.countDown();
+            }
+        }, "client-A");
+        clientA.start();
+        try {
+            assertThat(aHoldsTheLock.await(5, TimeUnit.SECONDS)).isTrue();
+            redis.forceExpiry(key); // A's lease runs out while A is paused
+
+            FencedToken tokenB = new FencedLock(redis.newPool(), key, TTL).tryAcquire(WAIT).orElseThrow();
+            unfenced.put("file", "written by B");
+            assertThat(fenced.write(tokenB.fencingToken(), "file", "written by B")).isTrue();
+        } finally {
+            aResumes.countDown();
+            clientA.join(5_000);
+        }
+
+        assertThat(aFailed.get()).isNull();
+        // Without fencing, the stale client overwrote the current holder's data: the lock did not protect it.
+        assertThat(unfenced.get("file")).isEqualTo("written by A");
+        // With fencing, the store saw B's higher number first and turned A away.
+        assertThat(aWroteFenced.get()).withFailMessage("the fenced store accepted A's late write, made with a lower"
+                + " fencing token than B's").isFalse();
+        assertThat(fenced.read("file")).withFailMessage("B's data must stay in the fenced store")
+                .isEqualTo(Optional.of("written by B"));
+    }
+
+    @Test
+    void rejectsBadArgumentsClearly() {
+        JedisPool pool = new JedisPool("127.0.0.1", 1); // never connected: every check comes first
+        try {
+            assertThatThrownBy(() -> new FencedLock(null, "lock", TTL)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new FencedLock(pool, null, TTL)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new FencedLock(pool, "", TTL)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new FencedLock(pool, "lock", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new FencedLock(pool, "lock", null)).isInstanceOf(NullPointerException.class);
+            FencedLock lock = new FencedLock(pool, "lock", TTL);
+            assertThatThrownBy(() -> lock.tryAcquire(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> lock.tryAcquire(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> lock.release(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> lock.release(new FencedToken(new LockToken("another-lock", "abc"), 7)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        } finally {
+            pool.close();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package workshop.redislocking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+import workshop.redislocking.support.CommandLog;
+import workshop.redislocking.support.CommandLog.Command;
+import workshop.redislocking.support.LocalRedis;
+import workshop.redislocking.support.LocalRedisServer;
+import workshop.redislocking.support.OnEachRedis;
+import workshop.redislocking.support.Redis;
+import workshop.redislocking.support.RedisTest;
+import workshop.testkit.ThreadLeaks;
+
+/** Exercise 2: README "2. RenewingLock". */
+@RedisTest
+@SuppressWarnings("deprecation") // JedisPool: the API the exercises use
+class RenewingLockTest {
+
+    /** Short, so the test sees several TTLs go by; 700 ms between renewal and expiry leave room for a loaded machine. */
+    private static final Duration TTL = Duration.ofMillis(800);
+    private static final Duration RENEW_EVERY = Duration.ofMillis(100);
+    private static final Duration WAIT = Duration.ofSeconds(2);
+    /** How long a renewal may take to show on a loaded machine. */
+    private static final Duration DETECTION = Duration.ofSeconds(3);
+
+    @OnEachRedis
+    void keepsTheLockThroughSeveralTtlsWhileTheLeaseIsOpen(Redis redis) {
+        String key = redis.key("lock");
+        RenewingLock lock = new RenewingLock(new RedisLock(redis.pool(), key, TTL), RENEW_EVERY);
+        try (Lease lease = lock.tryAcquire(WAIT).orElseThrow()) {
+            long start = System.nanoTime();
+            AtomicLong last = new AtomicLong(Long.MAX_VALUE);
+            AtomicInteger renewals = new AtomicInteger();
+            AtomicLong highestAfterRenewal = new AtomicLong();
+            await("the lease to outlive 3 TTLs").pollInSameThread().atMost(Duration.ofSeconds(8))
+                    .pollInterval(Duration.ofMillis(10)).until(() -> {
+                        long pttl = redis.pttl(key);
+                        String value = redis.get(key);
+                        long elapsed = (System.nanoTime() - start) / 1_000_000;
+                        if (pttl < 0 || !lease.token().value().equals(value)) {
+                            throw new AssertionError("the lock expired " + elapsed + " ms after it was taken with a TTL"
+                                    + " of " + TTL.toMillis() + " ms, although its lease was open (" + renewals.get()
+                                    + " renewals seen). While the lease is open, extend the lock every renewEvery ("
+                                    + RENEW_EVERY.toMillis() + " ms) by the lock's full TTL, from a background thread.");
+                        }
+                        if (pttl > last.get()) {
+                            renewals.incrementAndGet();
+                            highestAfterRenewal.accumulateAndGet(pttl, Math::max);
+                        }
+                        last.set(pttl);
+                        return elapsed >= 3 * TTL.toMillis();
+                    });
+            assertThat(renewals.get()).withFailMessage("the key's TTL went up only %d times in 3 TTLs: the lease must"
+                    + " renew every %d ms", renewals.get(), RENEW_EVERY.toMillis()).isGreaterThanOrEqualTo(4);
+            assertThat(highestAfterRenewal.get()).withFailMessage("after a renewal the key had at most %d ms to live:"
+                    + " renew with the lock's TTL (%d ms)", highestAfterRenewal.get(), TTL.toMillis())
+                    .isGreaterThan(TTL.toMillis() - RENEW_EVERY.toMillis() * 2);
+            assertThat(lease.isLost()).isFalse();
+        }
+    }
+
+    @OnEachRedis
+    void closeReleasesTheLockStopsRenewingAndLeavesNoThread(Redis redis) {
+        String key = redis.key("lock");
+        RenewingLock lock = new RenewingLock(new RedisLock(redis.pool(), key, TTL), RENEW_EVERY);
+        try (CommandLog log = redis.monitor()) {
+            Set<Long> before = ThreadLeaks.snapshot();
+            Lease lease = lock.tryAcquire(WAIT).orElseThrow();
+            await("a first renewal").pollInSameThread().atMost(DETECTION).pollInterval(Duration.ofMillis(5))
+                    .until(() -> redis.pttl(key) > TTL.toMillis() - RENEW_EVERY.toMillis() / 2
+                            && log.since(0).stream().filter(c -> !c.fromScript()).count() >= 2);
+
+            lease.close();
+            int closed = log.mark();
+            List<Thread> left = ThreadLeaks.startedSince(before).stream().filter(Thread::isAlive).toList();
+
+            assertThat(redis.exists(key)).withFailMessage("after close() the lock's key still exists: close must"
+                    + " release the lock").isFalse();
+            assertThat(left).withFailMessage("close() returned while the lease's thread(s) %s still ran: stop the"
+                    + " renewal and wait for its thread to end (join it, or shut its executor down and await"
+                    + " termination) before close() returns", left.stream().map(Thread::getName).toList()).isEmpty();
+            // Watch the server for three renewal periods: nothing may touch the key any more.
+            try {
+                await("silence on the key").pollInSameThread().during(RENEW_EVERY.multipliedBy(3))
+                        .atMost(RENEW_EVERY.multipliedBy(3).plusSeconds(3)).until(() -> log.recordedSince(closed).stream().allMatch(c -> c.name().equals("EXISTS")));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // reported below, with the commands
+            }
+            List<Command> after = log.since(closed).stream().filter(c -> !c.name().equals("EXISTS")).toList(); // ours
+            assertThat(after).withFailMessage("after close() returned, these commands still reached the server:%n%s"
+                    + "A renewal after close can extend a lock that another client took in the meantime (or keep"
+                    + " yours alive forever). Stop the renewal, and wait for a renewal in flight to finish, before"
+                    + " releasing.", CommandLog.describe(after)).isEmpty();
+            lease.close(); // idempotent
+        }
+    }
+
+    @OnEachRedis
+    void reportsLossWhenTheKeyDisappears(Redis redis) {
+        String key = redis.key("lock");
+        RenewingLock lock = new RenewingLock(new RedisLock(redis.pool(), key, TTL), RENEW_EVERY);
+        try (Lease lease = lock.tryAcquire(WAIT).orElseThrow()) {
+            assertThat(lease.isLost()).isFalse();
+            redis.del(key); // an operator, a FLUSHALL, a failover to a replica that never saw the key...
+
+            awaitLoss(lease, "the key was deleted");
+            assertThat(redis.exists(key)).withFailMessage("a renewal re-created or kept a key it no longer owned")
+                    .isFalse();
+        }
+    }
+
+    @OnEachRedis
+    void reportsLossWhenAnotherClientOwnsTheKeyAndLeavesItsLockAlone(Redis redis) {
+        String key = redis.key("lock");
+        RenewingLock lock = new RenewingLock(new RedisLock(redis.pool(), key, TTL), RENEW_EVERY);
+        try (Lease lease = lock.tryAcquire(WAIT).orElseThrow()) {
+            // The lease expired unseen and another client took the lock, with a TTL of a minute.
+            try (Jedis jedis = redis.pool().getResource()) {
+                jedis.set(key, "another-client", SetParams.setParams().px(60_000));
+            }
+
+            awaitLoss(lease, "another client owns the key");
+            long ttl = redis.pttl(key);
+            assertThat(redis.get(key)).isEqualTo("another-client");
+            assertThat(ttl).withFailMessage("a renewal changed the other client's TTL from 60000 ms to %d ms: renew"
+                    + " only a key that still holds your token (compare-and-extend, RedisLock.extend)", ttl)
+                    .isGreaterThan(50_000);
+        }
+        assertThat(redis.get(key)).withFailMessage("closing the lost lease deleted the other client's lock")
+                .isEqualTo("another-client");
+    }
+
+    @Test
+    void reportsLossWhenTheServerIsGoneForLongerThanTheTtl(LocalRedis local) {
+        LocalRedisServer server = local.start();
+        JedisPool pool = server.newPool(LocalRedis.FAULT_TIMEOUT);
+        RenewingLock lock = new RenewingLock(new RedisLock(pool, "lock", TTL), RENEW_EVERY);
+        Set<Long> before = ThreadLeaks.snapshot();
+        Lease lease = lock.tryAcquire(WAIT).orElseThrow();
+
+        server.kill(); // the lock died with the server: the renewals fail from now on
+
+        await("the lease to report loss").pollInSameThread().atMost(TTL.plus(DETECTION)).pollInterval(Duration.ofMillis(10))
+                .until(lease::isLost);
+        try {
+            lease.close();
+        } catch (JedisException e) {
+            // Closing may report that the server cannot be reached; what matters is that it returns.
+        }
+        List<Thread> left = ThreadLeaks.startedSince(before).stream().filter(Thread::isAlive).toList();
+        assertThat(left).withFailMessage("the lease's thread(s) %s outlived close(): a renewal that fails must not"
+                + " leave the renewer behind", left.stream().map(Thread::getName).toList()).isEmpty();
+    }
+
+    private static void awaitLoss(Lease lease, String why) {
+        long start = System.nanoTime();
+        try {
+            await().pollInSameThread().atMost(DETECTION).pollInterval(Duration.ofMillis(5)).until(lease::isLost);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("isLost() stayed false for " + (System.nanoTime() - start) / 1_000_000 + " ms after "
+                    + why + ": the next renewal must notice (extend returns false) and the lease must say so", e);
+        }
+    }
+
+    @OnEachRedis
+    void aSecondClientCannotTakeTheLockWhileALeaseIsOpen(Redis redis) {
+        String key = redis.key("lock");
+        RenewingLock a = new RenewingLock(new RedisLock(redis.pool(), key, TTL), RENEW_EVERY);
+        RenewingLock b = new RenewingLock(new RedisLock(redis.newPool(), key, TTL), RENEW_EVERY);
+        try (Lease lease = a.tryAcquire(WAIT).orElseThrow()) {
+            Optional<Lease> other = b.tryAcquire(Duration.ofMillis(50));
+            other.ifPresent(Lease::close);
+            assertThat(other).withFailMessage("two clients got the lock at once").isEmpty();
+            assertThat(lease.token().value()).isEqualTo(redis.get(key));
+        }
+        try (Lease lease = b.tryAcquire(WAIT).orElseThrow(() -> new AssertionError(
+                "after the first lease was closed, the second client could not take the lock"))) {
+            assertThat(lease.isLost()).isFalse();
+        }
+    }
+
+    @Test
+    void rejectsBadArgumentsClearly() {
+        @SuppressWarnings("resource")
+        JedisPool pool = new JedisPool("127.0.0.1", 1); // never connected: every check comes first
+        try {
+            RedisLock redisLock = new RedisLock(pool, "lock", TTL);
+            assertThatThrownBy(() -> new RenewingLock(null, RENEW_EVERY)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new RenewingLock(redisLock, null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new RenewingLock(redisLock, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new RenewingLock(redisLock, Duration.ofMillis(-1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new RenewingLock(redisLock, TTL))
+                    .withFailMessage("renewEvery equal to the TTL must be rejected: the lock would expire between renewals")
+                    .isInstanceOf(IllegalArgumentException.class);
+            RenewingLock lock = new RenewingLock(redisLock, RENEW_EVERY);
+            assertThatThrownBy(() -> lock.tryAcquire(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> lock.tryAcquire(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        } finally {
+            pool.close();
+        }
+    }
+}

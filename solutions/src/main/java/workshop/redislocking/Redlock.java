@@ -1,0 +1,151 @@
+package workshop.redislocking;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * The Redlock algorithm over N independent Redis servers (independent processes, ideally machines:
+ * N databases of one server fail together and are not N servers).
+ *
+ * <p>One attempt: take the start time; {@code SET name token NX PX ttl} on every server in turn, with
+ * the same random token; count the servers that answered OK (an error or timeout is not a grant). The
+ * lock is acquired when a majority ({@code N/2 + 1}) granted it and its validity is still positive:
+ * {@code validity = ttl - elapsed - (ttl * 0.01 + 2 ms)}, the time spent acquiring and an allowance for
+ * the servers' clocks drifting apart subtracted. Otherwise the attempt is undone on every server (a
+ * compare-and-delete, so nobody else's lock is touched) and, after a random delay that keeps competing
+ * clients from colliding again in lockstep, the next attempt starts, until {@code wait} has passed.
+ *
+ * <p>Each server call can only take as long as the pool's connect and read timeout: give the pools
+ * short timeouts (a small fraction of the TTL), so a frozen or unreachable server costs little and
+ * does not eat the validity.
+ *
+ * <p>Redlock's safety rests on timing assumptions: bounded pauses, bounded network delays, clocks that
+ * run at about the same rate, and servers that keep their keys across restarts. When one of them fails
+ * two clients can hold the lock at once. Treat it as a lease for efficiency, and fence writes where
+ * correctness matters ({@link FencedLock}).
+ *
+ * <p>Thread-safe: instances hold no mutable state.
+ */
+@SuppressWarnings("deprecation") // JedisPool: deprecated in Jedis 7 for RedisClient; the workshop keeps the classic pool
+public class Redlock {
+
+    /** Share of the TTL allowed for clock drift between servers (the Redlock paper's 1%). */
+    private static final long DRIFT_PERCENT = 1;
+    /** Fixed part of the drift allowance. */
+    private static final Duration DRIFT_MIN = Duration.ofMillis(2);
+    /** Bounds of the random delay between two attempts. */
+    private static final long MIN_RETRY_DELAY_MICROS = 1_000;
+    private static final long MAX_RETRY_DELAY_MICROS = 50_000;
+
+    private final List<JedisPool> servers;
+    private final String name;
+    private final Duration ttl;
+    private final TimeSource time;
+    private final int quorum;
+
+    /**
+     * A Redlock on the real clock.
+     *
+     * @param servers one pool per independent Redis server (at least one; use 5)
+     * @param name    the lock's name, its key on every server
+     * @param ttl     how long the lock lives on each server; at least 1 ms
+     */
+    public Redlock(List<JedisPool> servers, String name, Duration ttl) {
+        this(servers, name, ttl, TimeSource.system());
+    }
+
+    /**
+     * A Redlock that reads the clock and waits between attempts through {@code time} (tests pass a fake).
+     */
+    public Redlock(List<JedisPool> servers, String name, Duration ttl, TimeSource time) {
+        Objects.requireNonNull(servers, "servers");
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("servers must not be empty");
+        }
+        servers.forEach(s -> Objects.requireNonNull(s, "servers must not contain null"));
+        this.servers = List.copyOf(servers);
+        this.name = RedisLock.requireName(name, "name");
+        this.ttl = RedisLock.requireMillis(ttl, "ttl");
+        this.time = Objects.requireNonNull(time, "time");
+        this.quorum = this.servers.size() / 2 + 1;
+    }
+
+    /**
+     * Tries to take the lock on a majority of the servers, retrying after random delays until
+     * {@code wait} (measured on the time source) has passed. Makes at least one attempt. An interrupt
+     * ends the wait early: the method returns empty and the thread's interrupt status is set.
+     *
+     * @param wait how long to keep trying; more than zero
+     * @return the lease with its validity, or empty if no attempt reached a majority in time
+     */
+    public Optional<RedlockLease> tryAcquire(Duration wait) {
+        RedisLock.requirePositive(wait, "wait");
+        long deadline = time.nanoTime() + wait.toNanos();
+        long drift = ttl.toNanos() * DRIFT_PERCENT / 100 + DRIFT_MIN.toNanos();
+        while (true) {
+            String token = RedisLock.newTokenValue();
+            long start = time.nanoTime();
+            int granted = 0;
+            for (JedisPool server : servers) {
+                if (trySet(server, token)) {
+                    granted++;
+                }
+            }
+            long validity = ttl.toNanos() - (time.nanoTime() - start) - drift;
+            if (granted >= quorum && validity > 0) {
+                return Optional.of(new RedlockLease(name, token, Duration.ofNanos(validity)));
+            }
+            releaseEverywhere(token); // also the servers that did grant: nobody waits for a partial lock
+            long remaining = deadline - time.nanoTime();
+            if (remaining <= 0) {
+                return Optional.empty();
+            }
+            long delayMicros = ThreadLocalRandom.current().nextLong(MIN_RETRY_DELAY_MICROS, MAX_RETRY_DELAY_MICROS + 1);
+            try {
+                time.sleep(Duration.ofNanos(Math.min(remaining, delayMicros * 1_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Releases the lock on every server that still holds this lease's token (a server that is down is
+     * skipped; its key expires by itself).
+     *
+     * @throws IllegalArgumentException if the lease belongs to a lock with another name
+     */
+    public void release(RedlockLease lease) {
+        Objects.requireNonNull(lease, "lease");
+        if (!lease.name().equals(name)) {
+            throw new IllegalArgumentException("lease belongs to the lock \"" + lease.name() + "\", not to \"" + name + "\"");
+        }
+        releaseEverywhere(lease.token());
+    }
+
+    private boolean trySet(JedisPool server, String token) {
+        try (Jedis jedis = server.getResource()) {
+            return "OK".equals(jedis.set(name, token, SetParams.setParams().nx().px(ttl.toMillis())));
+        } catch (JedisException e) {
+            return false; // down, frozen or unreachable: not a grant
+        }
+    }
+
+    private void releaseEverywhere(String token) {
+        for (JedisPool server : servers) {
+            try (Jedis jedis = server.getResource()) {
+                jedis.eval(RedisLock.RELEASE, List.of(name), List.of(token));
+            } catch (JedisException e) {
+                // Unreachable now: if it did store our key, the key expires after the TTL.
+            }
+        }
+    }
+}
