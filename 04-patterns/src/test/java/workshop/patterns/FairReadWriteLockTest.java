@@ -1,0 +1,501 @@
+package workshop.patterns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import workshop.patterns.support.Background;
+import workshop.patterns.support.Bounded;
+import workshop.patterns.support.JdkHelperThreads;
+import workshop.testkit.BusyWait;
+import workshop.testkit.Concurrently;
+
+/** Exercise 3: README "3. FairReadWriteLock". */
+class FairReadWriteLockTest {
+
+    @RegisterExtension
+    static final Extension JDK_HELPER_THREADS = JdkHelperThreads.started();
+
+    /** How long a writer (or reader) may wait behind a stream of the other kind before it counts as starved. */
+    private static final Duration STARVED_AFTER = Duration.ofSeconds(4);
+
+    /** How long each writer in a stream of writers holds the lock: the stream's long writes. */
+    private static final Duration WRITE_TIME = Duration.ofMillis(40);
+
+    /**
+     * How long a reader in the relay waits for another reader to come in before it leaves anyway. With a
+     * lock that makes new readers wait behind a waiting writer, that is about how long the writer waits.
+     */
+    private static final Duration RELAY_PATIENCE = Duration.ofMillis(200);
+
+    /** Rounds in which a writer and a reader arrive at the same moment. */
+    private static final int LOCKSTEP_ROUNDS = 1_000;
+
+    /** Lockstep rounds crawl on a machine whose cores are busy with other work: allow for that. */
+    private static final Duration LOCKSTEP_LIMIT = Duration.ofSeconds(25);
+
+    /** How many times a writer looks for company while it holds the lock (each time it writes one half of a pair). */
+    private static final int HOLD_CHECKS = 40;
+
+    /** How long threads told to stop get to finish their loop before they are interrupted. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(2);
+
+    private final FairReadWriteLock lock = new FairReadWriteLock();
+
+    @Test
+    void readersHoldTheLockTogether() {
+        int readers = 4;
+        CountDownLatch allIn = new CountDownLatch(readers);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+
+        List<Boolean> met = Concurrently.threads(readers).named("reader").call(t -> {
+            lock.acquireRead();
+            try {
+                peak.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                allIn.countDown();
+                return allIn.await(3, TimeUnit.SECONDS);
+            } finally {
+                inside.decrementAndGet();
+                lock.releaseRead();
+            }
+        });
+
+        assertThat(peak.get()).withFailMessage(
+                "at most %d of %d readers held the read lock at the same time: readers must share it (only a writer"
+                        + " needs the lock alone)", peak.get(), readers).isGreaterThanOrEqualTo(2);
+        assertThat(met).withFailMessage("not all %d readers could hold the read lock at once: %s", readers, met)
+                .containsOnly(true);
+    }
+
+    @Test
+    void aWriterHoldsTheLockAlone() {
+        AtomicInteger readersInside = new AtomicInteger();
+        AtomicInteger writersInside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger tornReads = new AtomicInteger();
+        long[] pair = new long[2]; // written by writers only, as a pair: a reader must never see them differ
+        int threads = 4;
+        int iterations = 20_000;
+
+        Concurrently.threads(threads).named("reader-or-writer").repeat(iterations, (t, i) -> {
+            if ((t + i) % 4 == 0) {
+                lock.acquireWrite();
+                try {
+                    writersInside.incrementAndGet();
+                    // Look for company for a few microseconds: anyone who got in meanwhile shows up here.
+                    boolean company = false;
+                    for (int k = 0; k < HOLD_CHECKS; k++) {
+                        company |= writersInside.get() != 1 || readersInside.get() != 0;
+                        pair[k % 2]++;
+                    }
+                    if (company) {
+                        overlaps.incrementAndGet();
+                    }
+                    writersInside.decrementAndGet();
+                } finally {
+                    lock.releaseWrite();
+                }
+            } else {
+                lock.acquireRead();
+                try {
+                    readersInside.incrementAndGet();
+                    boolean writerInside = false;
+                    for (int k = 0; k < HOLD_CHECKS / 4; k++) {
+                        writerInside |= writersInside.get() != 0;
+                    }
+                    if (writerInside) {
+                        overlaps.incrementAndGet();
+                    }
+                    if (pair[0] != pair[1]) {
+                        tornReads.incrementAndGet();
+                    }
+                    readersInside.decrementAndGet();
+                } finally {
+                    lock.releaseRead();
+                }
+            }
+        });
+
+        long writes = (long) threads * iterations / 4 * (HOLD_CHECKS / 2);
+        assertThat(overlaps.get()).withFailMessage(
+                "%d times a writer held the lock together with a reader or another writer. acquireWrite must wait until"
+                        + " no reader and no writer holds the lock, and acquireRead until no writer does, each checking"
+                        + " and taking the lock under one mutex.", overlaps.get()).isZero();
+        assertThat(tornReads.get()).withFailMessage("%d reads saw a half-done write", tornReads.get()).isZero();
+        assertThat(pair[0]).withFailMessage("expected %d writes, saw %d: two writers overwrote each other", writes, pair[0])
+                .isEqualTo(writes);
+    }
+
+    @Test
+    @Timeout(30)
+    void aWriterAndAReaderArrivingTogetherNeverOverlap() {
+        AtomicInteger writerInside = new AtomicInteger();
+        AtomicInteger readersInside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        int threads = Concurrently.cores();
+        Bounded.run("smoke-test", Background.PATIENCE, "One thread alone could not take and release the lock.", () -> {
+            lock.acquireWrite(); // one thread, once: fails fast, before any race, if the basics do not work yet
+            lock.releaseWrite();
+            lock.acquireRead();
+            lock.releaseRead();
+        });
+
+        Concurrently.threads(threads).named("reader-or-writer").within(LOCKSTEP_LIMIT).inLockstep(LOCKSTEP_ROUNDS,
+                (t, round) -> {
+                    if (t == round % threads) {
+                        lock.acquireWrite();
+                        try {
+                            writerInside.incrementAndGet();
+                            if (readersInside.get() != 0) {
+                                overlaps.incrementAndGet();
+                            }
+                            writerInside.decrementAndGet();
+                        } finally {
+                            lock.releaseWrite();
+                        }
+                    } else {
+                        lock.acquireRead();
+                        try {
+                            readersInside.incrementAndGet();
+                            if (writerInside.get() != 0) {
+                                overlaps.incrementAndGet();
+                            }
+                            readersInside.decrementAndGet();
+                        } finally {
+                            lock.releaseRead();
+                        }
+                    }
+                });
+
+        assertThat(overlaps.get()).withFailMessage(
+                "in %d of %d rounds where a writer and a reader arrived at the same moment, both got in. Each saw the"
+                        + " lock free before the other took it: check-then-act. Check and take under one mutex.",
+                overlaps.get(), LOCKSTEP_ROUNDS).isZero();
+    }
+
+    /**
+     * Readers that overlap like relay runners: a reader leaves only once another reader is in (or after
+     * {@link #RELAY_PATIENCE}), so with the guide's lock the reader count never drops to zero.
+     */
+    private static final class ReaderRelay {
+
+        private final ReentrantLock mutex = new ReentrantLock();
+        private final Condition changed = mutex.newCondition();
+        private int holders; // readers between acquireRead() and releaseRead(), as far as the relay knows
+        private boolean overlapped; // two readers have held the lock at once
+        private boolean stopped;
+
+        void entered() {
+            mutex.lock();
+            try {
+                holders++;
+                overlapped |= holders >= 2;
+                changed.signalAll();
+            } finally {
+                mutex.unlock();
+            }
+        }
+
+        /** Waits until another reader holds the lock too (or patience runs out), then counts this one out. */
+        void leaving() throws InterruptedException {
+            mutex.lock();
+            try {
+                long nanos = RELAY_PATIENCE.toNanos();
+                while (holders < 2 && !stopped && nanos > 0) {
+                    nanos = changed.awaitNanos(nanos);
+                }
+                holders--;
+                changed.signalAll();
+            } finally {
+                mutex.unlock();
+            }
+        }
+
+        boolean overlapped() {
+            mutex.lock();
+            try {
+                return overlapped;
+            } finally {
+                mutex.unlock();
+            }
+        }
+
+        void stop() {
+            mutex.lock();
+            try {
+                stopped = true;
+                changed.signalAll();
+            } finally {
+                mutex.unlock();
+            }
+        }
+    }
+
+    @Test
+    void aWaitingWriterGetsInWhileReadersKeepArriving() throws InterruptedException {
+        ReaderRelay relay = new ReaderRelay();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong readsWhileWriterWaited = new AtomicLong();
+        AtomicBoolean writerWaiting = new AtomicBoolean();
+        List<Background> readers = new ArrayList<>();
+        Background writer = null;
+        try {
+            for (int r = 0; r < 3; r++) {
+                readers.add(Background.start("reader-" + r, () -> {
+                    while (!stop.get()) {
+                        lock.acquireRead();
+                        try {
+                            if (writerWaiting.get()) {
+                                readsWhileWriterWaited.incrementAndGet();
+                            }
+                            relay.entered();
+                            relay.leaving();
+                        } finally {
+                            lock.releaseRead();
+                        }
+                    }
+                }));
+            }
+            try {
+                await("readers sharing the lock").atMost(Background.PATIENCE)
+                        .until(() -> relay.overlapped() || readers.stream().anyMatch(Background::ended));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("three reader threads never held the read lock two at a time within "
+                        + Background.PATIENCE.toSeconds() + " s: readers must share it");
+            }
+            assertNoneFailed(readers);
+
+            writer = Background.start("writer", () -> {
+                writerWaiting.set(true);
+                lock.acquireWrite();
+                writerWaiting.set(false);
+                lock.releaseWrite();
+            });
+            boolean writerGotIn = Bounded.ends(writer.thread(), STARVED_AFTER);
+            assertThat(writerGotIn).withFailMessage(
+                    "The writer starved: it waited %d ms while %d reads began. This is the guide's bug: acquireRead"
+                            + " lets new readers in whenever no writer HOLDS the lock, so with readers overlapping the"
+                            + " count never reaches zero. Once a writer is waiting, readers that arrive after it must"
+                            + " wait behind it.", STARVED_AFTER.toMillis(), readsWhileWriterWaited.get()).isTrue();
+            writer.assertEnds("The writer failed.");
+        } finally {
+            stop.set(true);
+            relay.stop();
+            stopAll(writer == null ? readers : concat(readers, writer));
+        }
+        assertNoneFailed(readers);
+    }
+
+    @Test
+    void aWaitingReaderGetsInWhileWritersKeepArriving() throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger writes = new AtomicInteger();
+        AtomicBoolean readerWaiting = new AtomicBoolean();
+        AtomicInteger writesWhileReaderWaited = new AtomicInteger();
+        List<Background> writers = new ArrayList<>();
+        Background reader = null;
+        try {
+            for (int w = 0; w < 3; w++) {
+                writers.add(Background.start("writer-" + w, () -> {
+                    while (!stop.get()) {
+                        lock.acquireWrite();
+                        try {
+                            writes.incrementAndGet();
+                            if (readerWaiting.get()) {
+                                writesWhileReaderWaited.incrementAndGet();
+                            }
+                            Thread.sleep(WRITE_TIME); // a long write: the others queue up behind it
+                        } finally {
+                            lock.releaseWrite();
+                        }
+                    }
+                }));
+            }
+            try {
+                await("three writers taking turns").atMost(Background.PATIENCE)
+                        .until(() -> writes.get() >= 2 || writers.stream().anyMatch(Background::ended));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("three writer threads could not take turns with the write lock within "
+                        + Background.PATIENCE.toSeconds() + " s: after releaseWrite() the next writer must get in");
+            }
+            assertNoneFailed(writers);
+
+            reader = Background.start("reader", () -> {
+                readerWaiting.set(true);
+                lock.acquireRead();
+                readerWaiting.set(false);
+                lock.releaseRead();
+            });
+            boolean readerGotIn = Bounded.ends(reader.thread(), STARVED_AFTER);
+            assertThat(readerGotIn).withFailMessage(
+                    "The reader starved: it waited %d ms while %d writes began. A lock that lets every waiting writer"
+                            + " go before a waiting reader starves readers as surely as the guide's lock starves writers."
+                            + " Serve threads in the order they arrived.", STARVED_AFTER.toMillis(),
+                    writesWhileReaderWaited.get()).isTrue();
+            reader.assertEnds("The reader failed.");
+        } finally {
+            stop.set(true);
+            stopAll(reader == null ? writers : concat(writers, reader));
+        }
+        assertNoneFailed(writers);
+    }
+
+    private static void assertNoneFailed(List<Background> threads) {
+        for (Background thread : threads) {
+            Throwable failure = thread.failure();
+            if (failure != null && !(failure instanceof InterruptedException)) {
+                throw new AssertionError("\"" + thread.thread().getName() + "\" failed: " + failure, failure);
+            }
+        }
+    }
+
+    private static List<Background> concat(List<Background> some, Background one) {
+        List<Background> all = new ArrayList<>(some);
+        all.add(one);
+        return all;
+    }
+
+    /** Gives told-to-stop threads a moment to finish their loop, then interrupts those still running. */
+    private static void stopAll(List<Background> threads) {
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        for (Background thread : threads) {
+            Bounded.ends(thread.thread(), Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        }
+        threads.forEach(Background::close);
+    }
+
+    @Test
+    void waitingThreadsSleep() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        try (Background holder = Background.start("writer", () -> {
+            lock.acquireWrite();
+            try {
+                release.await();
+            } finally {
+                lock.releaseWrite();
+            }
+        })) {
+            holder.assertBlocks("await on a latch while holding the write lock");
+            try (Background reader = Background.start("reader", () -> {
+                lock.acquireRead();
+                lock.releaseRead();
+            })) {
+                reader.assertBlocks("acquireRead() while a writer holds the lock");
+                BusyWait.assertWaitsWithoutSpinning(reader.thread());
+                release.countDown();
+                reader.assertEnds("The writer released the lock, but the waiting reader was not woken.");
+            }
+            holder.assertEnds("The writer could not release the lock.");
+        }
+    }
+
+    @Test
+    void releasingWhatYouDoNotHoldThrows() throws InterruptedException {
+        assertThat(catchThrowable(lock::releaseRead)).withFailMessage(
+                "releaseRead() on a free lock must throw IllegalMonitorStateException").isInstanceOf(IllegalMonitorStateException.class);
+        assertThat(catchThrowable(lock::releaseWrite)).withFailMessage(
+                "releaseWrite() on a free lock must throw IllegalMonitorStateException").isInstanceOf(IllegalMonitorStateException.class);
+
+        CountDownLatch release = new CountDownLatch(1);
+        try (Background reader = Background.start("reader", () -> {
+            lock.acquireRead();
+            try {
+                release.await();
+            } finally {
+                lock.releaseRead();
+            }
+        })) {
+            reader.assertBlocks("await on a latch while holding the read lock");
+            assertThat(catchThrowable(lock::releaseRead)).withFailMessage(
+                    "releaseRead() by a thread that holds no read lock must throw IllegalMonitorStateException, even while"
+                            + " another thread reads: remember WHICH threads hold the read lock, not only how many")
+                    .isInstanceOf(IllegalMonitorStateException.class);
+            assertThat(catchThrowable(lock::releaseWrite)).withFailMessage(
+                    "releaseWrite() while another thread reads must throw IllegalMonitorStateException")
+                    .isInstanceOf(IllegalMonitorStateException.class);
+            try (Background writer = Background.start("writer", () -> {
+                lock.acquireWrite();
+                lock.releaseWrite();
+            })) {
+                writer.assertBlocks("acquireWrite() while a reader holds the lock: the wrong releases must not have freed it");
+                release.countDown();
+                writer.assertEnds("The reader released the lock, but the waiting writer was not let in.");
+            }
+            reader.assertEnds("The reader could not release its read lock.");
+        }
+
+        CountDownLatch releaseWriter = new CountDownLatch(1);
+        try (Background writer = Background.start("writer", () -> {
+            lock.acquireWrite();
+            try {
+                releaseWriter.await();
+            } finally {
+                lock.releaseWrite();
+            }
+        })) {
+            writer.assertBlocks("await on a latch while holding the write lock");
+            assertThat(catchThrowable(lock::releaseWrite)).withFailMessage(
+                    "releaseWrite() by a thread other than the writer must throw IllegalMonitorStateException")
+                    .isInstanceOf(IllegalMonitorStateException.class);
+            assertThat(catchThrowable(lock::releaseRead)).withFailMessage(
+                    "releaseRead() while another thread writes must throw IllegalMonitorStateException")
+                    .isInstanceOf(IllegalMonitorStateException.class);
+            releaseWriter.countDown();
+            writer.assertEnds("The writer could not release its write lock.");
+        }
+    }
+
+    @Test
+    void anInterruptedWaiterLeavesNoTrace() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        try (Background holder = Background.start("writer", () -> {
+            lock.acquireWrite();
+            try {
+                release.await();
+            } finally {
+                lock.releaseWrite();
+            }
+        })) {
+            holder.assertBlocks("await on a latch while holding the write lock");
+            try (Background reader = Background.start("interrupted-reader", lock::acquireRead);
+                    Background writer = Background.start("interrupted-writer", lock::acquireWrite)) {
+                reader.assertBlocks("acquireRead() while a writer holds the lock");
+                writer.assertBlocks("acquireWrite() while a writer holds the lock");
+                reader.thread().interrupt();
+                writer.thread().interrupt();
+                assertThat(Bounded.ends(reader.thread(), Background.PATIENCE) && Bounded.ends(writer.thread(), Background.PATIENCE))
+                        .withFailMessage("threads interrupted while waiting for the lock kept waiting: acquire must"
+                                + " wait interruptibly (Condition.await) and throw InterruptedException").isTrue();
+                assertThat(List.of(reader.failure(), writer.failure())).withFailMessage(
+                        "interrupted waiters must throw InterruptedException, they threw %s and %s",
+                        reader.failure(), writer.failure()).allMatch(t -> t instanceof InterruptedException);
+            }
+            release.countDown();
+            holder.assertEnds("The writer could not release its write lock.");
+        }
+        Bounded.run("next-user", Background.PATIENCE, "After two waiters were interrupted and the writer left, a new reader"
+                + " and writer could not get in: an interrupted waiter must leave no trace (no place kept in line, no"
+                + " count left raised).", () -> {
+                    lock.acquireRead();
+                    lock.releaseRead();
+                    lock.acquireWrite();
+                    lock.releaseWrite();
+                });
+    }
+}

@@ -1,0 +1,292 @@
+package workshop.patterns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import workshop.patterns.support.Background;
+import workshop.patterns.support.Bounded;
+import workshop.patterns.support.JdkHelperThreads;
+import workshop.testkit.BusyWait;
+import workshop.testkit.Concurrently;
+
+/** Exercise 1: README "1. JoinableQueue". */
+class JoinableQueueTest {
+
+    @RegisterExtension
+    static final Extension JDK_HELPER_THREADS = JdkHelperThreads.started();
+
+    private static final Duration LIMIT = Duration.ofSeconds(5);
+    private static final int ROUNDS = 1_000;
+
+    /** Lockstep rounds crawl on a machine whose cores are busy with other work: allow for that. */
+    private static final Duration LOCKSTEP_LIMIT = Duration.ofSeconds(25);
+
+    @Test
+    void deliversItemsInTheOrderTheyWerePut() throws InterruptedException {
+        JoinableQueue<String> queue = new JoinableQueue<>();
+        List<String> put = List.of("a", "b", "c", "d", "e");
+        for (String item : put) {
+            queue.put(item);
+        }
+        List<String> taken = new ArrayList<>();
+        for (int i = 0; i < put.size(); i++) {
+            taken.add(queue.take());
+            queue.taskDone();
+        }
+        assertThat(taken).withFailMessage("put %s, took %s: the queue must hand items out first in, first out", put, taken)
+                .isEqualTo(put);
+        assertThat(queue.join(Duration.ZERO)).withFailMessage(
+                "join(0) returned false although every item put was taken and marked done").isTrue();
+    }
+
+    @Test
+    void joinReturnsAtOnceWhenNothingWasPut() {
+        JoinableQueue<String> queue = new JoinableQueue<>();
+        Bounded.run("joiner", LIMIT, "join() on a queue that never saw an item must return at once: nothing is unfinished.",
+                queue::join);
+    }
+
+    @Test
+    void joinWaitsUntilEveryItemPutIsDoneNotJustTaken() throws InterruptedException {
+        JoinableQueue<String> queue = new JoinableQueue<>();
+        queue.put("a");
+        queue.put("b");
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger doneWhenJoinReturned = new AtomicInteger(-1);
+        try (Background joiner = Background.start("joiner", () -> {
+            queue.join();
+            doneWhenJoinReturned.set(done.get());
+        })) {
+            joiner.assertBlocks("join() while two items are unfinished");
+            BusyWait.assertWaitsWithoutPolling(joiner.thread());
+
+            // Puts, takes and taskDone() calls while the joiner waits: each may wake it, none may release it.
+            queue.take();
+            done.incrementAndGet();
+            queue.taskDone();
+            queue.put("c"); // put while someone joins: join waits for this one too
+            queue.take();
+            done.incrementAndGet();
+            queue.taskDone();
+            queue.take(); // taken, not done: the queue is empty, but the work is not finished
+            assertThat(queue.join(Duration.ofMillis(200))).withFailMessage(
+                    "join(200 ms) returned true while item \"c\" was taken but not yet marked done. An empty queue is not"
+                            + " finished work: join() must wait until taskDone() was called for every item put.")
+                    .isFalse();
+            assertThat(joiner.ended()).withFailMessage(
+                    "join() returned while only %d of 3 items were done. It must wait in a loop until the count of"
+                            + " unfinished items is zero; a wake-up alone (a signal from put or take) proves nothing.",
+                    doneWhenJoinReturned.get()).isFalse();
+
+            done.incrementAndGet();
+            queue.taskDone();
+            joiner.assertEnds("The last taskDone() brought the unfinished count to zero but did not wake the joiner:"
+                    + " signal the threads waiting in join() when it happens.");
+        }
+        assertThat(doneWhenJoinReturned.get()).withFailMessage(
+                "join() returned when %d of 3 items were done: it must return only when all are", doneWhenJoinReturned.get())
+                .isEqualTo(3);
+    }
+
+    @Test
+    void lastTaskDoneReleasesEveryJoiner() throws InterruptedException {
+        JoinableQueue<Integer> queue = new JoinableQueue<>();
+        queue.put(1);
+        List<Background> joiners = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                joiners.add(Background.start("joiner-" + i, queue::join).assertBlocks("join() while an item is unfinished"));
+            }
+            queue.take();
+            queue.taskDone();
+            for (Background joiner : joiners) {
+                joiner.assertEnds("Three threads waited in join(); when the work was done, not all of them woke up."
+                        + " One signal wakes one waiter: every joiner must be woken (signalAll).");
+            }
+        } finally {
+            joiners.forEach(Background::close);
+        }
+    }
+
+    @Test
+    void joinWithTimeoutGivesUpAfterAboutTheTimeout() throws InterruptedException {
+        JoinableQueue<Integer> queue = new JoinableQueue<>();
+        queue.put(1);
+        Duration timeout = Duration.ofMillis(150);
+        Bounded.Timed<Boolean> joined = Bounded.timed("joiner", LIMIT,
+                "join(150 ms) must give up after about 150 ms while an item is unfinished.", () -> queue.join(timeout));
+        assertThat(joined.value()).withFailMessage("join(150 ms) returned true while an item was unfinished").isFalse();
+        assertThat(joined.elapsed()).withFailMessage(
+                "join(150 ms) gave up after %d ms: it must wait for the whole timeout (awaitNanos returns the time left)",
+                joined.elapsed().toMillis()).isGreaterThanOrEqualTo(timeout.minusMillis(10));
+    }
+
+    @Test
+    void taskDoneMoreTimesThanItemsTakenThrows() throws InterruptedException {
+        JoinableQueue<String> queue = new JoinableQueue<>();
+        assertThat(catchThrowable(queue::taskDone)).withFailMessage(
+                "taskDone() on a fresh queue must throw IllegalStateException: no item was taken")
+                .isInstanceOf(IllegalStateException.class);
+        queue.put("a");
+        assertThat(catchThrowable(queue::taskDone)).withFailMessage(
+                "taskDone() after a put but before any take must throw IllegalStateException: count items taken,"
+                        + " not items put").isInstanceOf(IllegalStateException.class);
+        queue.take();
+        queue.taskDone();
+        assertThat(catchThrowable(queue::taskDone)).withFailMessage(
+                "a second taskDone() for one taken item must throw IllegalStateException")
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(queue.join(Duration.ZERO)).withFailMessage(
+                "a refused taskDone() changed the count: join(0) no longer sees the work as finished").isTrue();
+    }
+
+    @Test
+    @Timeout(30)
+    void racingTaskDoneCallsAcceptOnlyAsManyAsItemsTaken() throws InterruptedException {
+        // Every round, threads on every core call taskDone() at once on a queue with one taken item:
+        // exactly one call may succeed.
+        List<JoinableQueue<Integer>> queues = new ArrayList<>(ROUNDS);
+        for (int r = 0; r < ROUNDS; r++) {
+            JoinableQueue<Integer> queue = new JoinableQueue<>();
+            queue.put(r);
+            queue.take();
+            queues.add(queue);
+        }
+        AtomicIntegerArray accepted = new AtomicIntegerArray(ROUNDS);
+
+        Concurrently.threads(Concurrently.cores()).named("finisher").within(LOCKSTEP_LIMIT).inLockstep(ROUNDS, (t, round) -> {
+            try {
+                queues.get(round).taskDone();
+                accepted.incrementAndGet(round);
+            } catch (IllegalStateException expected) {
+                // the losers of the race: this is what the test wants to see
+            }
+        });
+
+        int wrong = 0;
+        int first = -1;
+        for (int r = 0; r < ROUNDS; r++) {
+            if (accepted.get(r) != 1) {
+                wrong++;
+                first = first < 0 ? r : first;
+            }
+        }
+        int bad = Math.max(first, 0);
+        assertThat(wrong).withFailMessage(
+                "in %d of %d rounds, racing taskDone() calls for one taken item were accepted %d times (first: round %d)."
+                        + " Two threads both saw an item in progress before either counted it done: check-then-act."
+                        + " The check and the decrement must happen under one lock.",
+                wrong, ROUNDS, accepted.get(bad), first).isZero();
+    }
+
+    @Test
+    void takeWaitsForAnItem() throws InterruptedException {
+        JoinableQueue<String> queue = new JoinableQueue<>();
+        AtomicReference<String> took = new AtomicReference<>();
+        try (Background consumer = Background.start("consumer", () -> took.set(queue.take()))) {
+            consumer.assertBlocks("take() on an empty queue");
+            BusyWait.assertWaitsWithoutPolling(consumer.thread());
+            queue.put("x");
+            consumer.assertEnds("put() added an item but the thread waiting in take() was not woken: signal it.");
+        }
+        assertThat(took.get()).withFailMessage("take() returned %s, not the item put (\"x\")", took.get()).isEqualTo("x");
+    }
+
+    @Test
+    void boundedQueueMakesProducersWaitUntilThereIsRoom() throws InterruptedException {
+        JoinableQueue<Integer> queue = new JoinableQueue<>(2);
+        queue.put(1);
+        queue.put(2);
+        AtomicBoolean thirdPut = new AtomicBoolean();
+        try (Background producer = Background.start("producer", () -> {
+            queue.put(3);
+            thirdPut.set(true);
+        })) {
+            producer.assertBlocks("put() into a full queue of capacity 2");
+            BusyWait.assertWaitsWithoutSpinning(producer.thread());
+            assertThat(thirdPut.get()).isFalse();
+            assertThat(queue.take()).isEqualTo(1);
+            producer.assertEnds("take() made room in the full queue, but the producer waiting in put() was not woken.");
+        }
+        assertThat(List.of(queue.take(), queue.take())).withFailMessage("items must come out in the order they went in")
+                .containsExactly(2, 3);
+    }
+
+    @Test
+    void unboundedQueueNeverMakesProducersWait() {
+        JoinableQueue<Integer> queue = new JoinableQueue<>();
+        Bounded.run("producer", LIMIT, "put() on a queue made with no capacity must never wait.", () -> {
+            for (int i = 0; i < 10_000; i++) {
+                queue.put(i);
+            }
+        });
+    }
+
+    @Test
+    void manyProducersAndConsumersDeliverEveryItemOnceAndJoinSeesTheirWorkDone() {
+        int producers = 4;
+        int consumers = 4;
+        int perProducer = 5_000;
+        int total = producers * perProducer;
+        JoinableQueue<Integer> queue = new JoinableQueue<>(8);
+        AtomicIntegerArray taken = new AtomicIntegerArray(total);
+        AtomicIntegerArray done = new AtomicIntegerArray(total);
+        AtomicInteger joinedEarly = new AtomicInteger();
+        AtomicInteger firstNotDone = new AtomicInteger(-1);
+
+        Concurrently.threads(producers + consumers).named("producer-or-consumer").run(t -> {
+            if (t < producers) {
+                for (int i = 0; i < perProducer; i++) {
+                    queue.put(t * perProducer + i);
+                }
+                queue.join(); // every item this producer put must be done when this returns
+                for (int i = 0; i < perProducer; i++) {
+                    if (done.get(t * perProducer + i) == 0) {
+                        joinedEarly.incrementAndGet();
+                        firstNotDone.compareAndSet(-1, t * perProducer + i);
+                    }
+                }
+            } else {
+                for (int i = 0; i < total / consumers; i++) {
+                    int item = queue.take();
+                    taken.incrementAndGet(item);
+                    done.set(item, 1);
+                    queue.taskDone();
+                }
+            }
+        });
+
+        int lost = 0;
+        int duplicated = 0;
+        for (int i = 0; i < total; i++) {
+            lost += taken.get(i) == 0 ? 1 : 0;
+            duplicated += taken.get(i) > 1 ? 1 : 0;
+        }
+        assertThat(lost + duplicated).withFailMessage(
+                "of %d items put by %d producers, %d were never taken and %d were taken more than once:"
+                        + " put and take must update the queue under one lock", total, producers, lost, duplicated).isZero();
+        assertThat(joinedEarly.get()).withFailMessage(
+                "join() returned in a producer while %d of the items it had put were not done yet (first: item %d)."
+                        + " Keep one count of unfinished items (put adds one, taskDone removes one) under the lock,"
+                        + " and let join wait in a loop until it is zero.", joinedEarly.get(), firstNotDone.get()).isZero();
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        assertThatThrownBy(() -> new JoinableQueue<String>(0)).isInstanceOf(IllegalArgumentException.class);
+        JoinableQueue<String> queue = new JoinableQueue<>(1);
+        assertThatThrownBy(() -> queue.put(null)).isInstanceOf(NullPointerException.class);
+    }
+}

@@ -1,0 +1,345 @@
+package workshop.patterns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import workshop.patterns.support.Background;
+import workshop.patterns.support.Bounded;
+import workshop.patterns.support.JdkHelperThreads;
+import workshop.testkit.BusyWait;
+import workshop.testkit.Concurrently;
+
+/** Exercise 5: README "5. SimpleFuture". */
+class SimpleFutureTest {
+
+    @RegisterExtension
+    static final Extension JDK_HELPER_THREADS = JdkHelperThreads.started();
+
+    private static final int ROUNDS = 1_000;
+
+    /** Lockstep rounds crawl on a machine whose cores are busy with other work: allow for that. */
+    private static final Duration LOCKSTEP_LIMIT = Duration.ofSeconds(25);
+
+    @Test
+    void getWaitsUntilTheFutureIsCompleted() throws InterruptedException {
+        SimpleFuture<String> future = new SimpleFuture<>();
+        AtomicReference<String> got = new AtomicReference<>();
+        try (Background getter = Background.start("getter", () -> got.set(future.get()))) {
+            getter.assertBlocks("get() on a pending future");
+            BusyWait.assertWaitsWithoutPolling(getter.thread());
+            assertThat(future.complete("value")).withFailMessage("complete() on a pending future must return true").isTrue();
+            getter.assertEnds("complete() did not wake the thread waiting in get(): signal the waiters when the future"
+                    + " completes.");
+        }
+        assertThat(got.get()).withFailMessage("get() returned %s instead of the value passed to complete()", got.get())
+                .isEqualTo("value");
+    }
+
+    @Test
+    void getWithATimeoutThrowsTimeoutExceptionWhenTheTimeRunsOut() throws Exception {
+        SimpleFuture<String> future = new SimpleFuture<>();
+        Bounded.Timed<Throwable> result = Bounded.timed("getter", Background.PATIENCE,
+                "get(150 ms) on a pending future kept waiting: it must give up when the time is up (awaitNanos"
+                        + " returns the time left; loop until it is used up).",
+                () -> catchThrowable(() -> future.get(150, TimeUnit.MILLISECONDS)));
+        assertThat(result.value()).withFailMessage(
+                "get(150 ms) on a pending future must throw TimeoutException, but it %s",
+                result.value() == null ? "returned" : "threw " + result.value()).isInstanceOf(TimeoutException.class);
+        assertThat(result.elapsed().toMillis()).withFailMessage(
+                "get(150 ms) gave up after %d ms: it must wait for the whole timeout", result.elapsed().toMillis())
+                .isGreaterThanOrEqualTo(140);
+
+        future.complete("late");
+        assertThat(future.get(1, TimeUnit.SECONDS)).isEqualTo("late");
+    }
+
+    @Test
+    void getReportsAFailureAsExecutionExceptionAndACancellationAsCancellationException() {
+        SimpleFuture<String> failed = new SimpleFuture<>();
+        Exception boom = new java.io.IOException("boom");
+        assertThat(failed.completeExceptionally(boom)).isTrue();
+        assertThat(failed.isDone()).withFailMessage("a future completed exceptionally must be done").isTrue();
+        assertThat(failed.isCancelled()).isFalse();
+        assertThat(catchThrowable(failed::get)).withFailMessage(
+                "get() on a future completed with an exception must throw ExecutionException with it as cause")
+                .isInstanceOf(ExecutionException.class).hasCause(boom);
+
+        SimpleFuture<String> cancelled = new SimpleFuture<>();
+        assertThat(cancelled.cancel(true)).withFailMessage("cancel() on a pending future must return true").isTrue();
+        assertThat(cancelled.isCancelled()).isTrue();
+        assertThat(cancelled.isDone()).withFailMessage("a cancelled future is done").isTrue();
+        assertThat(catchThrowable(cancelled::get)).withFailMessage("get() on a cancelled future must throw CancellationException")
+                .isInstanceOf(CancellationException.class);
+    }
+
+    @Test
+    void completesOnlyOnce() throws Exception {
+        SimpleFuture<String> future = new SimpleFuture<>();
+        assertThat(future.isDone()).isFalse();
+        assertThat(future.complete("first")).isTrue();
+        assertThat(future.complete("second")).withFailMessage("a second complete() must return false").isFalse();
+        assertThat(future.completeExceptionally(new RuntimeException())).withFailMessage(
+                "completeExceptionally() after complete() must return false").isFalse();
+        assertThat(future.cancel(false)).withFailMessage(
+                "cancel() after complete() must return false: only a pending future can be cancelled").isFalse();
+        assertThat(future.isCancelled()).isFalse();
+        assertThat(future.get()).withFailMessage("the first completion wins; later ones change nothing").isEqualTo("first");
+
+        SimpleFuture<String> cancelled = new SimpleFuture<>();
+        assertThat(cancelled.cancel(false)).isTrue();
+        assertThat(cancelled.cancel(false)).withFailMessage("a second cancel() must return false").isFalse();
+        assertThat(cancelled.complete("too late")).withFailMessage("complete() after cancel() must return false").isFalse();
+        assertThatThrownBy(cancelled::get).isInstanceOf(CancellationException.class);
+    }
+
+    @Test
+    @Timeout(30)
+    void racingCompletionsHaveExactlyOneWinner() {
+        List<SimpleFuture<Integer>> futures = new ArrayList<>(ROUNDS);
+        for (int r = 0; r < ROUNDS; r++) {
+            futures.add(new SimpleFuture<>());
+        }
+        smokeTest();
+        int threads = Concurrently.cores();
+        AtomicIntegerArray winners = new AtomicIntegerArray(ROUNDS);
+        AtomicIntegerArray winner = new AtomicIntegerArray(ROUNDS);
+        RuntimeException failure = new IllegalStateException("failed");
+
+        Concurrently.threads(threads).named("completer").within(LOCKSTEP_LIMIT).inLockstep(ROUNDS, (t, round) -> {
+            SimpleFuture<Integer> future = futures.get(round);
+            boolean won = switch ((t + round) % 3) {
+                case 0 -> future.complete(t);
+                case 1 -> future.completeExceptionally(failure);
+                default -> future.cancel(false);
+            };
+            if (won) {
+                winners.incrementAndGet(round);
+                winner.set(round, t);
+            }
+        });
+
+        int wrong = 0;
+        int mismatched = 0;
+        for (int r = 0; r < ROUNDS; r++) {
+            if (winners.get(r) != 1) {
+                wrong++;
+                continue;
+            }
+            int t = winner.get(r);
+            if (!outcomeMatches(futures.get(r), (t + r) % 3, t, failure)) {
+                mismatched++;
+            }
+        }
+        assertThat(wrong).withFailMessage(
+                "in %d of %d rounds, threads racing to complete one future did not have exactly one winner: two saw it"
+                        + " pending before either completed it (check-then-act). Check and set the outcome in one"
+                        + " atomic step (one lock, or compareAndSet).", wrong, ROUNDS).isZero();
+        assertThat(mismatched).withFailMessage(
+                "in %d of %d rounds, the future's outcome was not the winner's: a loser overwrote it", mismatched, ROUNDS)
+                .isZero();
+    }
+
+    /** One thread, once: fails fast (before any race) if the basics do not work yet. */
+    private static void smokeTest() {
+        SimpleFuture<Integer> probe = new SimpleFuture<>();
+        AtomicInteger ran = new AtomicInteger();
+        probe.whenDone(f -> ran.incrementAndGet());
+        assertThat(probe.complete(1)).withFailMessage("complete() on a new future must return true").isTrue();
+        assertThat(ran.get()).withFailMessage("a callback registered before complete() did not run once").isEqualTo(1);
+    }
+
+    private static boolean outcomeMatches(SimpleFuture<Integer> future, int how, int value, Throwable failure) {
+        try {
+            Integer got = future.get(0, TimeUnit.MILLISECONDS);
+            return how == 0 && got == value;
+        } catch (ExecutionException e) {
+            return how == 1 && e.getCause() == failure;
+        } catch (CancellationException e) {
+            return how == 2;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void callbacksRunExactlyOnceWhetherAddedBeforeOrAfterCompletion() {
+        SimpleFuture<String> future = new SimpleFuture<>();
+        AtomicInteger before1 = new AtomicInteger();
+        AtomicInteger before2 = new AtomicInteger();
+        AtomicReference<Boolean> doneInCallback = new AtomicReference<>();
+        future.whenDone(f -> {
+            before1.incrementAndGet();
+            doneInCallback.set(f == future && f.isDone());
+        });
+        future.whenDone(f -> before2.incrementAndGet());
+        assertThat(before1.get() + before2.get()).withFailMessage("a callback ran before the future completed").isZero();
+
+        future.complete("v");
+        future.complete("again");
+        future.cancel(false);
+        assertThat(List.of(before1.get(), before2.get())).withFailMessage(
+                "callbacks registered while pending ran %s times (expected once each): run them once, when the future"
+                        + " completes", List.of(before1.get(), before2.get())).containsExactly(1, 1);
+        assertThat(doneInCallback.get()).withFailMessage(
+                "a callback must get this future, already done").isTrue();
+
+        AtomicInteger after = new AtomicInteger();
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        future.whenDone(f -> {
+            after.incrementAndGet();
+            ranOn.set(Thread.currentThread());
+        });
+        assertThat(after.get()).withFailMessage(
+                "a callback added after completion ran %d times by the time whenDone() returned: it must run at once,"
+                        + " in the registering thread (nobody will complete the future again)", after.get()).isEqualTo(1);
+        assertThat(ranOn.get()).isSameAs(Thread.currentThread());
+    }
+
+    @Test
+    @Timeout(30)
+    void racingRegistrationAndCompletionRunEveryCallbackExactlyOnce() {
+        List<SimpleFuture<Integer>> futures = new ArrayList<>(ROUNDS);
+        for (int r = 0; r < ROUNDS; r++) {
+            futures.add(new SimpleFuture<>());
+        }
+        smokeTest();
+        int threads = Concurrently.cores();
+        AtomicIntegerArray ran = new AtomicIntegerArray(ROUNDS);
+
+        Concurrently.threads(threads).named("completer-or-registrar").within(LOCKSTEP_LIMIT).inLockstep(ROUNDS, (t, round) -> {
+            SimpleFuture<Integer> future = futures.get(round);
+            if (t == round % threads) {
+                future.complete(round);
+            } else {
+                future.whenDone(f -> ran.incrementAndGet(round));
+            }
+        });
+
+        int lost = 0;
+        int twice = 0;
+        for (int r = 0; r < ROUNDS; r++) {
+            lost += ran.get(r) < threads - 1 ? 1 : 0;
+            twice += ran.get(r) > threads - 1 ? 1 : 0;
+        }
+        assertThat(lost).withFailMessage(
+                "in %d of %d rounds, a callback registered at the moment the future completed never ran: whenDone saw"
+                        + " the future pending, but complete() had already taken the list of callbacks. Decide 'add to"
+                        + " the list' or 'run now' under the same lock that complete() uses.", lost, ROUNDS).isZero();
+        assertThat(twice).withFailMessage(
+                "in %d of %d rounds, a callback registered at the moment the future completed ran twice", twice, ROUNDS)
+                .isZero();
+    }
+
+    @Test
+    void aThrowingCallbackDoesNotStopTheOthers() {
+        Thread me = Thread.currentThread();
+        Thread.UncaughtExceptionHandler previous = me.getUncaughtExceptionHandler();
+        Queue<Throwable> reported = new ConcurrentLinkedQueue<>();
+        me.setUncaughtExceptionHandler((thread, e) -> reported.add(e));
+        try {
+            SimpleFuture<String> future = new SimpleFuture<>();
+            RuntimeException first = new IllegalStateException("callback 1 failed");
+            AtomicInteger second = new AtomicInteger();
+            future.whenDone(f -> {
+                throw first;
+            });
+            future.whenDone(f -> second.incrementAndGet());
+
+            boolean completed;
+            try {
+                completed = future.complete("v");
+            } catch (RuntimeException e) {
+                throw new AssertionError("complete() threw " + e + ", which a callback threw: a callback's exception"
+                        + " must not reach the code that completes the future. Hand it to the thread's"
+                        + " UncaughtExceptionHandler and go on with the next callback.", e);
+            }
+            assertThat(completed).isTrue();
+            assertThat(second.get()).withFailMessage(
+                    "the second callback ran %d times after the first one threw: one failing callback must not stop"
+                            + " the others", second.get()).isEqualTo(1);
+
+            RuntimeException late = new IllegalArgumentException("late callback failed");
+            try {
+                future.whenDone(f -> {
+                    throw late;
+                });
+            } catch (RuntimeException e) {
+                throw new AssertionError("whenDone() threw " + e + " from a callback it ran at once: hand a callback's"
+                        + " exception to the thread's UncaughtExceptionHandler instead", e);
+            }
+            assertThat(reported).withFailMessage(
+                    "the callbacks' exceptions must go to the running thread's UncaughtExceptionHandler"
+                            + " (Thread.currentThread().getUncaughtExceptionHandler()), got %s", reported)
+                    .containsExactly(first, late);
+        } finally {
+            me.setUncaughtExceptionHandler(previous);
+        }
+    }
+
+    @Test
+    void callbacksRunWithoutHoldingTheFuturesLock() {
+        SimpleFuture<String> future = new SimpleFuture<>();
+        AtomicBoolean otherThreadGotThrough = new AtomicBoolean();
+        future.whenDone(f -> {
+            // Another thread uses the future while this callback runs, and the callback waits for it.
+            Thread other = new Thread(() -> {
+                try {
+                    f.whenDone(g -> { });
+                    f.isDone();
+                    f.get();
+                } catch (InterruptedException | ExecutionException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "other-user");
+            other.setDaemon(true);
+            other.start();
+            otherThreadGotThrough.set(Bounded.ends(other, Duration.ofSeconds(2)));
+        });
+        Bounded.call("completer", Background.PATIENCE, "complete() did not return.", () -> future.complete("v"));
+        assertThat(otherThreadGotThrough.get()).withFailMessage(
+                "while a callback ran, another thread could not use the future (whenDone, isDone, get) for 2 s: the"
+                        + " callbacks run while the future's lock is held. Never call code you do not control (a"
+                        + " callback) under a lock: it may wait for a thread that waits for your lock. Take the list"
+                        + " of callbacks under the lock, release it, then run them.").isTrue();
+    }
+
+    @Test
+    void getIsInterruptible() throws InterruptedException {
+        SimpleFuture<String> future = new SimpleFuture<>();
+        try (Background getter = Background.start("getter", future::get)) {
+            getter.assertBlocks("get() on a pending future");
+            getter.thread().interrupt();
+            assertThat(Bounded.ends(getter.thread(), Background.PATIENCE)).withFailMessage(
+                    "get() kept waiting after its thread was interrupted: wait interruptibly and let the"
+                            + " InterruptedException out").isTrue();
+            assertThat(getter.failure()).withFailMessage("an interrupted get() must throw InterruptedException, threw %s",
+                    getter.failure()).isInstanceOf(InterruptedException.class);
+        }
+    }
+
+    @Test
+    void rejectsNulls() {
+        SimpleFuture<String> future = new SimpleFuture<>();
+        assertThatThrownBy(() -> future.completeExceptionally(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> future.whenDone(null)).isInstanceOf(NullPointerException.class);
+        assertThat(future.isDone()).withFailMessage("a refused argument must leave the future pending").isFalse();
+    }
+}
