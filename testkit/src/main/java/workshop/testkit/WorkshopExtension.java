@@ -3,8 +3,8 @@ package workshop.testkit;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +27,8 @@ import org.opentest4j.AssertionFailedError;
  *       {@code ThreadMXBean.findDeadlockedThreads()}. A deadlock (over {@code synchronized} monitors or
  *       {@code java.util.concurrent} locks) fails the test within a fraction of a second with a report
  *       naming each thread, the lock it waits for and the thread holding it. The deadlocked threads are
- *       interrupted and abandoned; the build goes on.</li>
+ *       interrupted and abandoned; the build goes on. A test that deadlocks on purpose says so with
+ *       {@link DeadlocksOnPurpose}.</li>
  *   <li><b>Time limit with a report.</b> Shortly before JUnit's own preemptive timeout
  *       ({@code SEPARATE_THREAD} mode, the default in {@code junit-platform.properties}) would fire, the
  *       test fails with a report of where each of its threads is stuck.</li>
@@ -84,6 +85,8 @@ public final class WorkshopExtension implements InvocationInterceptor, BeforeAll
             }
         }, RUNNER_PREFIX + context.getDisplayName());
         body.setDaemon(true);
+        boolean watchForDeadlocks = !deadlocksOnPurpose(context);
+        Set<Long> suspects = Set.of();
         int depth = DEPTH.incrementAndGet();
         try {
             body.start();
@@ -92,10 +95,15 @@ public final class WorkshopExtension implements InvocationInterceptor, BeforeAll
                 if (!body.isAlive()) {
                     break;
                 }
-                if (DEPTH.get() == depth) { // a nested guarded test watches for itself
-                    Optional<String> deadlock = newDeadlock();
-                    if (deadlock.isPresent()) {
-                        throw abandon(before, body, new AssertionFailedError(deadlock.get()));
+                if (watchForDeadlocks && DEPTH.get() == depth) { // a nested guarded test watches for itself
+                    Set<Long> seen = deadlockCandidates();
+                    // Reported only when seen by two polls in a row: a thread that was just leaving a timed
+                    // wait (and is briefly not TIMED_WAITING) cannot make a passing cycle look permanent.
+                    Set<Long> confirmed = new HashSet<>(seen);
+                    confirmed.retainAll(suspects);
+                    suspects = seen;
+                    if (!confirmed.isEmpty()) {
+                        throw abandon(before, body, new AssertionFailedError(report(confirmed)));
                     }
                 }
                 if (System.nanoTime() - deadline > 0) {
@@ -115,22 +123,40 @@ public final class WorkshopExtension implements InvocationInterceptor, BeforeAll
         }
     }
 
-    private static Optional<String> newDeadlock() {
-        Set<Long> ids = ThreadReports.deadlockedThreadIds();
-        if (ids.isEmpty() || REPORTED_DEADLOCKS.containsAll(ids)) {
-            return Optional.empty();
+    private static boolean deadlocksOnPurpose(ExtensionContext context) {
+        if (context.getTestMethod().map(m -> m.isAnnotationPresent(DeadlocksOnPurpose.class)).orElse(false)) {
+            return true;
         }
-        // A cycle that includes a timed wait (tryLock with a timeout) resolves by itself: not a deadlock.
-        long[] fresh = ids.stream().filter(id -> !REPORTED_DEADLOCKS.contains(id)).mapToLong(Long::longValue).toArray();
-        for (Thread thread : ThreadReports.liveThreads().values()) {
-            if (ids.contains(thread.threadId()) && thread.getState() == Thread.State.TIMED_WAITING) {
-                return Optional.empty();
+        for (Class<?> c = context.getRequiredTestClass(); c != null; c = c.getEnclosingClass()) {
+            if (c.isAnnotationPresent(DeadlocksOnPurpose.class)) {
+                return true;
             }
         }
-        for (long id : fresh) {
-            REPORTED_DEADLOCKS.add(id);
+        return false;
+    }
+
+    /**
+     * Threads deadlocked right now and not reported before. Empty when any of them is in a timed wait: a
+     * cycle that includes a timed wait (tryLock with a timeout) resolves by itself, so it is no deadlock.
+     */
+    private static Set<Long> deadlockCandidates() {
+        Set<Long> ids = ThreadReports.deadlockedThreadIds();
+        if (ids.isEmpty() || REPORTED_DEADLOCKS.containsAll(ids)) {
+            return Set.of();
         }
-        return Optional.of(ThreadReports.deadlockReport(fresh));
+        for (Thread thread : ThreadReports.liveThreads().values()) {
+            if (ids.contains(thread.threadId()) && thread.getState() == Thread.State.TIMED_WAITING) {
+                return Set.of();
+            }
+        }
+        Set<Long> fresh = new HashSet<>(ids);
+        fresh.removeAll(REPORTED_DEADLOCKS);
+        return fresh;
+    }
+
+    private static String report(Set<Long> deadlocked) {
+        REPORTED_DEADLOCKS.addAll(deadlocked);
+        return ThreadReports.deadlockReport(deadlocked.stream().mapToLong(Long::longValue).toArray());
     }
 
     private static String timeoutReport(Duration limit, Set<Long> before, Thread body) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,6 +56,12 @@ class WorkshopExtensionTest {
 
         assertThat(outcome.elapsed()).isLessThan(FAST);
         assertThat(outcome.message()).contains("left 1 thread(s) running", "\"leaked-worker\"");
+    }
+
+    @Test
+    void aTestThatDeadlocksOnPurposeAndBreaksTheDeadlockPasses() {
+        EngineExecutionResults results = engine(OnPurposeFixture.class);
+        results.testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
     }
 
     @Test
@@ -116,6 +123,31 @@ class WorkshopExtensionTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    static class OnPurposeFixture {
+        @Test
+        @DeadlocksOnPurpose("studies a deadlock, then breaks it")
+        void deadlocksAndBreaksIt() throws InterruptedException {
+            ReentrantLock first = new ReentrantLock();
+            ReentrantLock second = new ReentrantLock();
+            CountDownLatch bothHoldOne = new CountDownLatch(2);
+            Thread a = new Thread(() -> LockDeadlockFixture.lockBoth(first, second, bothHoldOne), "on-purpose-a");
+            Thread b = new Thread(() -> LockDeadlockFixture.lockBoth(second, first, bothHoldOne), "on-purpose-b");
+            a.start();
+            b.start();
+            long seenSince = 0;
+            // Stay deadlocked for several of the watchdog's polls, then break the cycle.
+            while (seenSince == 0 || System.nanoTime() - seenSince < Duration.ofMillis(500).toNanos()) {
+                if (seenSince == 0 && ThreadReports.deadlockedThreadIds().containsAll(List.of(a.threadId(), b.threadId()))) {
+                    seenSince = System.nanoTime();
+                }
+                Thread.onSpinWait();
+            }
+            a.interrupt();
+            a.join();
+            b.join();
         }
     }
 
