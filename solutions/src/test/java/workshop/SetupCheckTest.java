@@ -10,6 +10,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import workshop.redislocking.support.LocalRedisServer;
 
 /**
  * The room check for the day before a workshop (INSTRUCTORS.md, "Before the day"):
@@ -43,6 +46,27 @@ class SetupCheckTest {
             try (Connection connection = DriverManager.getConnection(postgres)) {
                 System.out.println("[setup] OK  PostgreSQL " + connection.getMetaData().getDatabaseProductVersion()
                         + " at WORKSHOP_POSTGRES_URL");
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void anEmbeddedRedisServerStartsAndAnswers() {
+        try (LocalRedisServer server = LocalRedisServer.start();
+                JedisPool pool = server.newPool(java.time.Duration.ofSeconds(2));
+                Jedis redis = pool.getResource()) {
+            assertThat(redis.ping()).isEqualTo("PONG");
+            String version = redis.info("server").lines().filter(l -> l.startsWith("redis_version:"))
+                    .findFirst().orElse("redis_version:?").substring("redis_version:".length()).trim();
+            System.out.printf("[setup] OK  redis-server %s on 127.0.0.1:%d (07-redis-locking needs nothing installed)%n",
+                    version, server.port());
+        }
+        String external = System.getenv("WORKSHOP_REDIS_URL");
+        if (external != null && !external.isBlank()) {
+            try (Jedis redis = new Jedis(java.net.URI.create(external))) {
+                assertThat(redis.ping()).isEqualTo("PONG");
+                System.out.println("[setup] OK  Redis at WORKSHOP_REDIS_URL answers");
             }
         }
     }
