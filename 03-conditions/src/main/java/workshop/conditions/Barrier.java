@@ -10,7 +10,7 @@ package workshop.conditions;
  * comes back for the next generation must not disturb the slow ones still leaving the last. {@code await()}
  * returns the arrival index: {@code parties - 1} for the first thread to arrive, down to {@code 0} for the
  * last, the one that opens the barrier. A thread interrupted while it waits throws
- * {@link InterruptedException} and takes its arrival back, so the others go on waiting for a full set.
+ * {@link InterruptedException}; its arrival still counts, and the others are not disturbed.
  *
  * <p>Build it with a lock and a condition (do not wrap a {@code CyclicBarrier} or a {@code Phaser}). Hints
  * are in the README.
@@ -30,7 +30,7 @@ public class Barrier {
      * Waits until {@code parties} threads have arrived in this generation.
      *
      * @return the arrival index: {@code parties - 1} for the first to arrive, {@code 0} for the last
-     * @throws InterruptedException if interrupted while waiting (the arrival is taken back)
+     * @throws InterruptedException if interrupted while waiting (the arrival still counts)
      */
     public int await() throws InterruptedException {
         throw new UnsupportedOperationException("TODO 03-conditions exercise 3: Barrier.await()");

@@ -25,10 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * before the slow ones have left the last one changes the count, never the generation the slow ones wait
  * for.
  *
- * <p>Interrupts: a thread interrupted while it waits takes its arrival back and throws
- * {@link InterruptedException}; the others keep waiting for a full set of arrivals. (Unlike
- * {@code CyclicBarrier}, the barrier is not broken.) A thread interrupted after its generation has tripped
- * returns normally with its interrupt status set.
+ * <p>Interrupts: a thread interrupted while it waits throws {@link InterruptedException} and leaves; its
+ * arrival still counts, so the generation trips after {@code parties} arrivals as usual, and the arrival
+ * indices of a generation are always {@code parties - 1} down to {@code 0}, each handed out once. Unlike
+ * {@code CyclicBarrier}, the barrier is not broken: the other waiters are not disturbed. A thread whose
+ * generation has already tripped when the interrupt comes returns normally, with its interrupt status set.
  *
  * <p>Thread-safe. Memory consistency: actions in every thread before it calls {@code await()} happen-before
  * the actions after {@code await()} returns in every thread of the same generation.
@@ -68,7 +69,7 @@ public class Barrier {
      * Waits until {@code parties} threads have arrived in this generation.
      *
      * @return the arrival index: {@code parties - 1} for the first to arrive, {@code 0} for the last
-     * @throws InterruptedException if interrupted before or while waiting; the arrival is taken back
+     * @throws InterruptedException if interrupted before arriving, or while waiting (then the arrival counts)
      */
     public int await() throws InterruptedException {
         lock.lockInterruptibly();
@@ -82,17 +83,8 @@ public class Barrier {
                 return 0;
             }
             long arrivedIn = generation;
-            try {
-                while (generation == arrivedIn) { // the generation, not the count: see the class comment
-                    tripped.await();
-                }
-            } catch (InterruptedException e) {
-                if (generation == arrivedIn) {
-                    missing++; // take the arrival back: the others wait for a full set
-                    throw e;
-                }
-                // Tripped already: this thread has passed; keep the interrupt for its caller.
-                Thread.currentThread().interrupt();
+            while (generation == arrivedIn) { // the generation, not the count: see the class comment
+                tripped.await(); // an interrupt ends the wait with InterruptedException; the arrival still counts
             }
             return index;
         } finally {
