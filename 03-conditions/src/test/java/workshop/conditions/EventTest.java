@@ -8,11 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 import workshop.conditions.support.Background;
 import workshop.conditions.support.Bounded;
 import workshop.conditions.support.SpuriousWakeups;
 import workshop.testkit.BusyWait;
+import workshop.testkit.ThreadReports;
 
 /** Exercise 1: README "1. Event". */
 class EventTest {
@@ -90,14 +93,16 @@ class EventTest {
         Event event = new Event();
         for (int round = 0; round < 3; round++) {
             List<Background> waiters = new ArrayList<>();
+            AtomicReference<Boolean> timedResult = new AtomicReference<>();
             try {
                 for (int i = 0; i < 3; i++) {
-                    Background waiter = Background.start("waiter-" + round + "-" + i, event::await);
+                    Background waiter = i < 2 ? Background.start("waiter-" + round + "-" + i, event::await)
+                            : Background.start("timed-waiter-" + round, () -> timedResult.set(event.await(LONG_TIMEOUT)));
                     waiters.add(waiter);
                     waiter.assertBlocks("await() on an event that is not set");
                 }
-                for (Background waiter : waiters) {
-                    awaitWaiting(waiter.thread());
+                for (int i = 0; i < waiters.size(); i++) {
+                    awaitState(waiters.get(i).thread(), i < 2 ? Thread.State.WAITING : Thread.State.TIMED_WAITING);
                 }
                 // Both in a row: the woken waiters run again only after clear() has lowered the flag.
                 event.set();
@@ -112,6 +117,10 @@ class EventTest {
             } finally {
                 waiters.forEach(Background::close);
             }
+            assertThat(timedResult.get()).withFailMessage(
+                    "await(30 s) was waiting when set() came, and returned %s: it was released by the set(), so it must"
+                            + " return true even though clear() lowered the flag before it looked again",
+                    timedResult.get()).isTrue();
         }
         assertThat(event.isSet()).withFailMessage("after set() and clear(), isSet() must be false").isFalse();
     }
@@ -235,7 +244,21 @@ class EventTest {
 
     /** Waits until {@code thread} is WAITING: parked with no timeout, as a thread in await() should be. */
     static void awaitWaiting(Thread thread) {
-        await("\"" + thread.getName() + "\" to be WAITING").atMost(Background.BLOCKS_WITHIN)
-                .pollInterval(Duration.ofMillis(2)).until(() -> thread.getState() == Thread.State.WAITING);
+        awaitState(thread, Thread.State.WAITING);
+    }
+
+    /** Waits until {@code thread} is in {@code state}; fails with what it was instead. */
+    static void awaitState(Thread thread, Thread.State state) {
+        try {
+            await("\"" + thread.getName() + "\" to be " + state).atMost(Background.BLOCKS_WITHIN)
+                    .pollInterval(Duration.ofMillis(2)).until(() -> thread.getState() == state);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionFailedError("\"" + thread.getName() + "\" should be " + state + " (parked until"
+                    + " signalled" + (state == Thread.State.WAITING ? ", with no timeout" : "") + "), but for "
+                    + Background.BLOCKS_WITHIN.toSeconds() + " s it was " + thread.getState() + " whenever the test"
+                    + " looked. A thread that keeps running spins; one that sleeps or waits with a timeout in a loop"
+                    + " polls. Wait on a Condition until another thread signals it.\nWhere it is:\n"
+                    + ThreadReports.describe(List.of(thread)));
+        }
     }
 }
