@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import workshop.conditions.support.Background;
 import workshop.conditions.support.Bounded;
@@ -18,11 +21,13 @@ import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 
 /** Exercise 3: README "3. Barrier". */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
 class BarrierTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(5);
 
     @Test
+    @Order(1)
     void refusesPartiesBelowOne() {
         for (int parties : new int[] {0, -1}) {
             assertThatThrownBy(() -> new Barrier(parties)).withFailMessage(
@@ -32,6 +37,7 @@ class BarrierTest {
     }
 
     @Test
+    @Order(2)
     void nobodyPassesBeforeAllHaveArrived() {
         Barrier barrier = new Barrier(3);
         AtomicReference<Integer> firstIndex = new AtomicReference<>();
@@ -58,6 +64,7 @@ class BarrierTest {
     }
 
     @Test
+    @Order(3)
     void aBarrierForOnePartyNeverWaits() {
         Barrier barrier = new Barrier(1);
         List<Integer> indices = Bounded.call("alone", LIMIT, "a barrier for 1 party must let its only party through at"
@@ -67,7 +74,8 @@ class BarrierTest {
     }
 
     @Test
-    @Timeout(30)
+    @Order(4)
+    @Timeout(20)
     void isReusableForAThousandGenerationsInLockstep() {
         int parties = 4;
         int generations = 1_000;
@@ -77,7 +85,7 @@ class BarrierTest {
         AtomicInteger outOfStep = new AtomicInteger();
         AtomicReference<String> firstOutOfStep = new AtomicReference<>();
 
-        Concurrently.threads(parties).named("party").within(Duration.ofSeconds(25)).run(t -> {
+        Concurrently.threads(parties).named("party").within(Duration.ofSeconds(12)).run(t -> {
             for (int g = 0; g < generations; g++) {
                 arrivals.set(t, g + 1);
                 int index = barrier.await();
@@ -113,6 +121,7 @@ class BarrierTest {
     }
 
     @Test
+    @Order(5)
     void aFastThreadComingBackForTheNextGenerationDoesNotStrandTheSlowOne() {
         Barrier barrier = new Barrier(2);
         for (int round = 0; round < 10; round++) {
@@ -141,6 +150,7 @@ class BarrierTest {
     }
 
     @Test
+    @Order(6)
     void aWakeUpBeforeTheLastArrivalLetsNobodyPass() {
         Barrier barrier = new Barrier(3);
         AtomicReference<Integer> firstIndex = new AtomicReference<>();
@@ -164,6 +174,7 @@ class BarrierTest {
     }
 
     @Test
+    @Order(7)
     void anInterruptedPartyThrowsAndTheOthersKeepWaiting() {
         Barrier barrier = new Barrier(3);
         AtomicReference<Throwable> thrown = new AtomicReference<>();

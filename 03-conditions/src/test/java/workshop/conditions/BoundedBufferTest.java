@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 import workshop.conditions.support.Background;
@@ -22,6 +25,7 @@ import workshop.testkit.BusyWait;
 import workshop.testkit.ThreadReports;
 
 /** Exercise 2: README "2. BoundedBuffer". */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
 class BoundedBufferTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(5);
@@ -31,6 +35,7 @@ class BoundedBufferTest {
     private static final Duration STALL = Duration.ofSeconds(2);
 
     @Test
+    @Order(1)
     void itemsComeOutInTheOrderTheyWentIn() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(3);
         assertThat(buffer.size()).withFailMessage("a new buffer must be empty").isZero();
@@ -53,6 +58,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(2)
     void takeAfterPutReturnsAtOnce() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(2);
         buffer.put("x"); // the producer signals now, while no consumer is waiting
@@ -67,6 +73,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(3)
     void takeSleepsWhileTheBufferIsEmpty() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         AtomicReference<String> took = new AtomicReference<>();
@@ -81,6 +88,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(4)
     void putSleepsWhileTheBufferIsFull() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(2);
         buffer.put("a");
@@ -98,6 +106,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(5)
     void pollGivesUpAfterAboutTheTimeout() {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         Duration timeout = Duration.ofMillis(200);
@@ -112,6 +121,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(6)
     void offerGivesUpAfterAboutTheTimeout() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         buffer.put("x");
@@ -133,6 +143,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(7)
     void pollReturnsAnItemThatArrivesInTimeAndSleepsMeanwhile() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         AtomicReference<Optional<String>> polled = new AtomicReference<>();
@@ -146,6 +157,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(8)
     void offerSucceedsWhenRoomAppearsInTimeAndSleepsMeanwhile() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         buffer.put("x");
@@ -161,6 +173,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(9)
     void aConsumerWokenForAnItemThatABargingConsumerTookWaitsAgain() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         for (int attempt = 0; attempt < 20; attempt++) {
@@ -200,6 +213,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(10)
     void wakeUpsWithoutAChangeReleaseNobody() throws InterruptedException {
         BoundedBuffer<String> empty = new BoundedBuffer<>(1);
         BoundedBuffer<String> full = new BoundedBuffer<>(1);
@@ -233,6 +247,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(11)
     void everyItemIsDeliveredExactlyOnceWithCapacityOne() {
         int producers = 4;
         int perProducer = 2_500;
@@ -252,6 +267,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(12)
     @Timeout(20)
     void manyWaitingProducersAndConsumersNeverAllFallAsleep() {
         BoundedBuffer<Integer> buffer = new BoundedBuffer<>(1);
@@ -260,6 +276,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(13)
     void anInterruptedTakeThrowsInterruptedException() {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -279,6 +296,7 @@ class BoundedBufferTest {
     }
 
     @Test
+    @Order(14)
     void refusesNullItemsAndCapacityBelowOne() {
         assertThatThrownBy(() -> new BoundedBuffer<String>(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("capacity");

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.opentest4j.AssertionFailedError;
 import workshop.conditions.support.Background;
 import workshop.conditions.support.Bounded;
@@ -18,12 +21,14 @@ import workshop.testkit.BusyWait;
 import workshop.testkit.ThreadReports;
 
 /** Exercise 1: README "1. Event". */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
 class EventTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(5);
     private static final Duration LONG_TIMEOUT = Duration.ofSeconds(30);
 
     @Test
+    @Order(1)
     void setAndClearRaiseAndLowerTheFlag() {
         Event event = new Event();
         assertThat(event.isSet()).withFailMessage("a new Event must not be set").isFalse();
@@ -38,6 +43,7 @@ class EventTest {
     }
 
     @Test
+    @Order(2)
     void awaitReturnsAtOnceWhenTheEventIsAlreadySet() {
         Event event = new Event();
         event.set();
@@ -53,6 +59,7 @@ class EventTest {
     }
 
     @Test
+    @Order(3)
     void awaitSleepsUntilSetWithoutSpinningOrPolling() {
         Event event = new Event();
         try (Background waiter = Background.start("waiter", event::await)) {
@@ -66,6 +73,7 @@ class EventTest {
     }
 
     @Test
+    @Order(4)
     void oneSetReleasesEveryWaiter() {
         Event event = new Event();
         List<Background> waiters = new ArrayList<>();
@@ -89,6 +97,7 @@ class EventTest {
     }
 
     @Test
+    @Order(5)
     void setFollowedAtOnceByClearStillReleasesEveryThreadThatWasWaiting() {
         Event event = new Event();
         for (int round = 0; round < 3; round++) {
@@ -126,6 +135,7 @@ class EventTest {
     }
 
     @Test
+    @Order(6)
     void awaitAfterClearWaitsForTheNextSet() {
         Event event = new Event();
         event.set();
@@ -138,6 +148,7 @@ class EventTest {
     }
 
     @Test
+    @Order(7)
     void timedAwaitGivesUpAfterAboutTheTimeout() {
         Event event = new Event();
         Duration timeout = Duration.ofMillis(200);
@@ -153,6 +164,7 @@ class EventTest {
     }
 
     @Test
+    @Order(8)
     void timedAwaitReturnsTrueWhenSetInTimeAndSleepsMeanwhile() {
         Event event = new Event();
         AtomicReference<Boolean> released = new AtomicReference<>();
@@ -168,6 +180,7 @@ class EventTest {
     }
 
     @Test
+    @Order(9)
     void anInterruptedWaiterThrowsInterruptedException() {
         Event event = new Event();
         for (boolean timed : new boolean[] {false, true}) {
@@ -204,6 +217,7 @@ class EventTest {
     }
 
     @Test
+    @Order(10)
     void aThreadAlreadyInterruptedThrowsInsteadOfWaiting() {
         Event event = new Event();
         Throwable thrown = Bounded.call("interrupted-waiter", LIMIT, "await() by an interrupted thread must throw"
@@ -222,6 +236,7 @@ class EventTest {
     }
 
     @Test
+    @Order(11)
     void aWakeUpWithoutSetReleasesNobody() {
         Event event = new Event();
         AtomicReference<Boolean> timedResult = new AtomicReference<>();
