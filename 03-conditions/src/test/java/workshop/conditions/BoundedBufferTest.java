@@ -144,6 +144,23 @@ class BoundedBufferTest {
 
     @Test
     @Order(7)
+    void pollCountsItsTimeoutFromTheCallNotFromTheLastWakeUp() {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        AtomicReference<Optional<String>> polled = new AtomicReference<>();
+        try (Background poller = Background.start("poller", () -> polled.set(buffer.poll(Duration.ofMillis(300))))) {
+            poller.assertBlocks("poll(300 ms) on an empty buffer");
+            boolean ended = SpuriousWakeups.keepWakingUntilEnded(buffer, poller.thread(), Duration.ofMillis(100),
+                    Duration.ofSeconds(4));
+            assertThat(ended).withFailMessage(
+                    "poll(300 ms) was still waiting after 4 s, while the test woke it every 100 ms without putting"
+                            + " anything (as spurious wake-ups would). Each wake-up restarted the 300 ms: keep the time"
+                            + " left, `nanos = notEmpty.awaitNanos(nanos)`, and give up when it reaches zero.").isTrue();
+        }
+        assertThat(polled.get()).withFailMessage("poll(300 ms) on an empty buffer returned %s", polled.get()).isEmpty();
+    }
+
+    @Test
+    @Order(8)
     void pollReturnsAnItemThatArrivesInTimeAndSleepsMeanwhile() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         AtomicReference<Optional<String>> polled = new AtomicReference<>();
@@ -157,7 +174,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void offerSucceedsWhenRoomAppearsInTimeAndSleepsMeanwhile() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         buffer.put("x");
@@ -173,7 +190,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aConsumerWokenForAnItemThatABargingConsumerTookWaitsAgain() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         for (int attempt = 0; attempt < 20; attempt++) {
@@ -213,7 +230,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void wakeUpsWithoutAChangeReleaseNobody() throws InterruptedException {
         BoundedBuffer<String> empty = new BoundedBuffer<>(1);
         BoundedBuffer<String> full = new BoundedBuffer<>(1);
@@ -247,7 +264,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void everyItemIsDeliveredExactlyOnceWithCapacityOne() {
         int producers = 4;
         int perProducer = 2_500;
@@ -267,7 +284,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @Timeout(20)
     void manyWaitingProducersAndConsumersNeverAllFallAsleep() {
         BoundedBuffer<Integer> buffer = new BoundedBuffer<>(1);
@@ -276,7 +293,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void anInterruptedTakeThrowsInterruptedException() {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -296,7 +313,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void refusesNullItemsAndCapacityBelowOne() {
         assertThatThrownBy(() -> new BoundedBuffer<String>(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("capacity");

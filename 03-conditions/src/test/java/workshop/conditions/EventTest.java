@@ -165,6 +165,24 @@ class EventTest {
 
     @Test
     @Order(8)
+    void timedAwaitCountsItsTimeoutFromTheCallNotFromTheLastWakeUp() {
+        Event event = new Event();
+        AtomicReference<Boolean> released = new AtomicReference<>();
+        try (Background waiter = Background.start("timed-waiter", () -> released.set(event.await(Duration.ofMillis(300))))) {
+            waiter.assertBlocks("await(300 ms) on an event that is not set");
+            boolean ended = SpuriousWakeups.keepWakingUntilEnded(event, waiter.thread(), Duration.ofMillis(100),
+                    Duration.ofSeconds(4));
+            assertThat(ended).withFailMessage(
+                    "await(300 ms) was still waiting after 4 s, while the test woke it every 100 ms without set() (as"
+                            + " spurious wake-ups would). Each wake-up restarted the 300 ms: keep the time left,"
+                            + " `nanos = condition.awaitNanos(nanos)`, and give up when it reaches zero.").isTrue();
+        }
+        assertThat(released.get()).withFailMessage("await(300 ms) returned %s although nobody called set()",
+                released.get()).isFalse();
+    }
+
+    @Test
+    @Order(9)
     void timedAwaitReturnsTrueWhenSetInTimeAndSleepsMeanwhile() {
         Event event = new Event();
         AtomicReference<Boolean> released = new AtomicReference<>();
@@ -180,7 +198,7 @@ class EventTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void anInterruptedWaiterThrowsInterruptedException() {
         Event event = new Event();
         for (boolean timed : new boolean[] {false, true}) {
@@ -217,7 +235,7 @@ class EventTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aThreadAlreadyInterruptedThrowsInsteadOfWaiting() {
         Event event = new Event();
         Throwable thrown = Bounded.call("interrupted-waiter", LIMIT, "await() by an interrupted thread must throw"
@@ -236,7 +254,7 @@ class EventTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void aWakeUpWithoutSetReleasesNobody() {
         Event event = new Event();
         AtomicReference<Boolean> timedResult = new AtomicReference<>();

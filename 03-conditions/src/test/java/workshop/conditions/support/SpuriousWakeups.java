@@ -72,6 +72,22 @@ public final class SpuriousWakeups {
         settle(channelsOf(target).owners(), waiters);
     }
 
+    /**
+     * Wakes {@code waiter} (waiting inside {@code target} with a timeout) again and again, every
+     * {@code every}, until it ends or {@code atMost} has passed; returns whether it ended. A timed wait that
+     * restarts its full timeout after every wake-up never ends while wake-ups keep coming.
+     */
+    public static boolean keepWakingUntilEnded(Object target, Thread waiter, Duration every, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (waiter.isAlive() && System.nanoTime() - deadline < 0) {
+            joinQuietly(waiter, every); // the pause between wake-ups: an interval, not synchronization
+            if (waiter.isAlive()) {
+                wakeAll(target, java.util.List.of(waiter));
+            }
+        }
+        return !waiter.isAlive();
+    }
+
     /** The conditions of an object (each with the lock it belongs to) and the monitors it may wait on. */
     private record Channels(Map<Condition, ReentrantLock> owners, List<Object> monitors) {
     }
