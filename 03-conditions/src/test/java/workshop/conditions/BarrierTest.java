@@ -46,6 +46,8 @@ class BarrierTest {
             first.assertBlocks("the first of 3 parties at the barrier");
             try (Background second = Background.start("second", () -> secondIndex.set(barrier.await()))) {
                 second.assertBlocks("the second of 3 parties at the barrier");
+                EventTest.awaitWaiting(first.thread());
+                EventTest.awaitWaiting(second.thread());
                 BusyWait.assertWaitsWithoutPolling(first.thread());
                 assertThat(first.ended() || second.ended()).withFailMessage(
                         "a thread passed a barrier for 3 parties when only 2 had arrived").isFalse();
