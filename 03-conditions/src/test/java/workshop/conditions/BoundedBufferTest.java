@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -268,8 +267,7 @@ class BoundedBufferTest {
     void everyItemIsDeliveredExactlyOnceWithCapacityOne() {
         int producers = 4;
         int perProducer = 2_500;
-        AtomicIntegerArray taken = exchange(new BoundedBuffer<>(1), producers, 4, perProducer,
-                i -> i /* every item is its own number */);
+        AtomicIntegerArray taken = exchange(new BoundedBuffer<>(1), producers, 4, perProducer);
         int total = producers * perProducer;
         int lost = 0;
         int duplicated = 0;
@@ -288,7 +286,7 @@ class BoundedBufferTest {
     @Timeout(20)
     void manyWaitingProducersAndConsumersNeverAllFallAsleep() {
         BoundedBuffer<Integer> buffer = new BoundedBuffer<>(1);
-        exchange(buffer, 6, 6, 1_000, i -> i);
+        exchange(buffer, 6, 6, 1_000);
         assertThat(buffer.size()).withFailMessage("every item was taken, but size() says %d", buffer.size()).isZero();
     }
 
@@ -328,12 +326,12 @@ class BoundedBufferTest {
     }
 
     /**
-     * Runs {@code producers} threads that each put {@code perProducer} items and {@code consumers} threads that
+     * Runs {@code producers} threads that each put {@code perProducer} distinct items and {@code consumers} threads that
      * take them all, released together by a start gate; returns how often each item was taken. Fails as soon as
      * no item has moved for {@link #STALL} while work is left: everyone is asleep, and nobody will wake them.
      */
     private static AtomicIntegerArray exchange(BoundedBuffer<Integer> buffer, int producers, int consumers,
-            int perProducer, IntFunction<Integer> item) {
+            int perProducer) {
         int total = producers * perProducer;
         AtomicIntegerArray taken = new AtomicIntegerArray(total);
         AtomicInteger moved = new AtomicInteger();
@@ -344,7 +342,7 @@ class BoundedBufferTest {
             int first = p * perProducer;
             threads.add(new Thread(() -> run(startGate, failure, () -> {
                 for (int i = 0; i < perProducer; i++) {
-                    buffer.put(item.apply(first + i));
+                    buffer.put(first + i); // every item is its own number
                     moved.incrementAndGet();
                 }
             }), "producer-" + p));
@@ -355,7 +353,8 @@ class BoundedBufferTest {
                 for (int i = 0; i < share; i++) {
                     Integer got = buffer.take();
                     if (got == null || got < 0 || got >= total) {
-                        throw new AssertionFailedError("take() returned " + got + ", which nobody put");
+                        throw new AssertionFailedError("take() returned " + got + ", which nobody put: a consumer"
+                                + " went on with an empty buffer. After a wake-up, check again (while, not if).");
                     }
                     taken.incrementAndGet(got);
                     moved.incrementAndGet();
@@ -399,7 +398,9 @@ class BoundedBufferTest {
             throw assertion;
         }
         if (thrown != null) {
-            throw new AssertionFailedError("a producer or consumer threw " + thrown, thrown);
+            throw new AssertionFailedError("a producer or consumer threw " + thrown + (thrown instanceof java.util.NoSuchElementException
+                    || thrown instanceof IndexOutOfBoundsException ? ": it took from an empty buffer (or put into a full"
+                    + " one). After a wake-up, check again (while, not if)." : ""), thrown);
         }
         return taken;
     }
