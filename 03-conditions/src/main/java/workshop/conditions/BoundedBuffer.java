@@ -1,0 +1,73 @@
+package workshop.conditions;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Exercise 2 (README: "2. BoundedBuffer"). Build the classic bounded buffer: a FIFO queue of at most
+ * {@code capacity} items between producers and consumers.
+ *
+ * <p>{@code put} waits while the buffer is full, {@code take} while it is empty; {@code offer} and
+ * {@code poll} wait at most a timeout and then give up. Every item put is taken exactly once, in the order
+ * it was put. Null items are refused with {@link NullPointerException}.
+ *
+ * <p>Build it with one {@code ReentrantLock} and two {@code Condition}s, one for each reason to wait (do
+ * not wrap a {@code BlockingQueue}). Waiting threads must sleep, and must cope with waking up to find the
+ * buffer no different from before. Hints are in the README.
+ */
+public class BoundedBuffer<T> {
+
+    /**
+     * A buffer that holds at most {@code capacity} items.
+     *
+     * @throws IllegalArgumentException if {@code capacity} is less than 1
+     */
+    public BoundedBuffer(int capacity) {
+        throw new UnsupportedOperationException("TODO 03-conditions exercise 2: BoundedBuffer(int)");
+    }
+
+    /**
+     * Adds {@code item} at the tail, waiting while the buffer is full.
+     *
+     * @throws NullPointerException if {@code item} is null
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void put(T item) throws InterruptedException {
+        throw new UnsupportedOperationException("TODO 03-conditions exercise 2: BoundedBuffer.put()");
+    }
+
+    /**
+     * Removes and returns the head, waiting while the buffer is empty.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public T take() throws InterruptedException {
+        throw new UnsupportedOperationException("TODO 03-conditions exercise 2: BoundedBuffer.take()");
+    }
+
+    /**
+     * Adds {@code item} at the tail, waiting at most {@code timeout} for room.
+     *
+     * @return true if the item was added, false if the buffer stayed full for the whole timeout
+     * @throws NullPointerException if {@code item} is null
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean offer(T item, Duration timeout) throws InterruptedException {
+        throw new UnsupportedOperationException("TODO 03-conditions exercise 2: BoundedBuffer.offer()");
+    }
+
+    /**
+     * Removes and returns the head, waiting at most {@code timeout} for an item.
+     *
+     * @return the head, or empty if the buffer stayed empty for the whole timeout
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Optional<T> poll(Duration timeout) throws InterruptedException {
+        throw new UnsupportedOperationException("TODO 03-conditions exercise 2: BoundedBuffer.poll()");
+    }
+
+    /** The number of items in the buffer now. */
+    public int size() {
+        throw new UnsupportedOperationException("TODO 03-conditions exercise 2: BoundedBuffer.size()");
+    }
+}

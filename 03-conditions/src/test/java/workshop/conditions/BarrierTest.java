@@ -1,0 +1,221 @@
+package workshop.conditions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import workshop.conditions.support.Background;
+import workshop.conditions.support.Bounded;
+import workshop.conditions.support.SpuriousWakeups;
+import workshop.testkit.BusyWait;
+import workshop.testkit.Concurrently;
+
+/** Exercise 3: README "3. Barrier". */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
+class BarrierTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(5);
+
+    @Test
+    @Order(1)
+    void refusesPartiesBelowOne() {
+        for (int parties : new int[] {0, -1}) {
+            assertThatThrownBy(() -> new Barrier(parties)).withFailMessage(
+                    "new Barrier(%d) must throw IllegalArgumentException with a message naming \"parties\"", parties)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parties");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void nobodyPassesBeforeAllHaveArrived() {
+        Barrier barrier = new Barrier(3);
+        AtomicReference<Integer> firstIndex = new AtomicReference<>();
+        AtomicReference<Integer> secondIndex = new AtomicReference<>();
+        try (Background first = Background.start("first", () -> firstIndex.set(barrier.await()))) {
+            first.assertBlocks("the first of 3 parties at the barrier");
+            try (Background second = Background.start("second", () -> secondIndex.set(barrier.await()))) {
+                second.assertBlocks("the second of 3 parties at the barrier");
+                EventTest.awaitWaiting(first.thread());
+                EventTest.awaitWaiting(second.thread());
+                BusyWait.assertWaitsWithoutPolling(first.thread());
+                assertThat(first.ended() || second.ended()).withFailMessage(
+                        "a thread passed a barrier for 3 parties when only 2 had arrived").isFalse();
+                int lastIndex = Bounded.call("last", LIMIT, "the third and last party must pass at once: it opens the"
+                        + " barrier.", barrier::await);
+                first.assertEnds("the last party arrived, but the first one was not released: signalAll() when the"
+                        + " last one arrives.");
+                second.assertEnds("the last party arrived, but the second one was not released: signalAll(), not"
+                        + " signal(), wakes every waiter.");
+                assertThat(List.of(firstIndex.get(), secondIndex.get(), lastIndex)).withFailMessage(
+                        "arrival indices (first, second, last) were %s; like CyclicBarrier, await() returns parties - 1"
+                                + " for the first to arrive and 0 for the last: [2, 1, 0]",
+                        List.of(firstIndex.get(), secondIndex.get(), lastIndex)).containsExactly(2, 1, 0);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aBarrierForOnePartyNeverWaits() {
+        Barrier barrier = new Barrier(1);
+        List<Integer> indices = Bounded.call("alone", LIMIT, "a barrier for 1 party must let its only party through at"
+                + " once, every time.", () -> List.of(barrier.await(), barrier.await(), barrier.await()));
+        assertThat(indices).withFailMessage("a barrier for 1 party returned %s: the only party is the last, index 0",
+                indices).containsExactly(0, 0, 0);
+    }
+
+    @Test
+    @Order(4)
+    @Timeout(20)
+    void isReusableForAThousandGenerationsInLockstep() {
+        int parties = 4;
+        int generations = 1_000;
+        Barrier barrier = new Barrier(parties);
+        AtomicIntegerArray arrivals = new AtomicIntegerArray(parties); // awaits each thread has started
+        AtomicIntegerArray indicesSeen = new AtomicIntegerArray(generations); // a bit per index, per generation
+        AtomicInteger outOfStep = new AtomicInteger();
+        AtomicReference<String> firstOutOfStep = new AtomicReference<>();
+
+        Concurrently.threads(parties).named("party").within(Duration.ofSeconds(12)).run(t -> {
+            for (int g = 0; g < generations; g++) {
+                arrivals.set(t, g + 1);
+                int index = barrier.await();
+                indicesSeen.accumulateAndGet(g, 1 << Math.min(Math.max(index, 0), 30), (a, b) -> a | b);
+                if (index < 0 || index >= parties) {
+                    outOfStep.incrementAndGet();
+                    firstOutOfStep.compareAndSet(null, "party-" + t + " got arrival index " + index + " in generation " + g);
+                }
+                for (int other = 0; other < parties; other++) {
+                    // Everyone has arrived in generation g, and nobody can be past g + 1 (waiting there for me).
+                    int seen = arrivals.get(other);
+                    if (seen < g + 1 || seen > g + 2) {
+                        outOfStep.incrementAndGet();
+                        firstOutOfStep.compareAndSet(null, "party-" + t + " left generation " + g + " while party-"
+                                + other + " had arrived " + seen + " times (expected " + (g + 1) + " or " + (g + 2) + ")");
+                    }
+                }
+            }
+        });
+
+        assertThat(outOfStep.get()).withFailMessage(
+                "%d times a thread got out of step with the others; the first: %s. A thread may leave generation g only"
+                        + " when all %d parties have arrived in it. Count the arrivals of the current generation, and let"
+                        + " a waiter leave when its generation is over.", outOfStep.get(), firstOutOfStep.get(), parties)
+                .isZero();
+        int full = (1 << parties) - 1;
+        for (int g = 0; g < generations; g++) {
+            int seen = indicesSeen.get(g);
+            assertThat(seen).withFailMessage(
+                    "in generation %d the arrival indices returned were {%s}; each of 0..%d must be returned exactly once"
+                            + " per generation", g, Integer.toBinaryString(seen), parties - 1).isEqualTo(full);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aFastThreadComingBackForTheNextGenerationDoesNotStrandTheSlowOne() {
+        Barrier barrier = new Barrier(2);
+        for (int round = 0; round < 10; round++) {
+            try (Background slow = Background.start("slow-" + round, () -> {
+                barrier.await();
+                barrier.await();
+            })) {
+                slow.assertBlocks("the first of 2 parties at the barrier");
+                EventTest.awaitWaiting(slow.thread());
+                // The fast thread opens the barrier and comes straight back for the next generation, before the slow
+                // one has woken up and left the last one.
+                try (Background fast = Background.start("fast-" + round, () -> {
+                    barrier.await();
+                    barrier.await();
+                })) {
+                    String hint = "The fast party opened the barrier and at once arrived for the next generation, before"
+                            + " the slow party had woken up. When the slow one woke, the count already showed the fast"
+                            + " one's new arrival, so it took the barrier for closed and slept on: both wait forever. A"
+                            + " count alone cannot tell generations apart. Give each trip a generation number, and let a"
+                            + " waiter leave when the generation it arrived in is over.";
+                    slow.assertEnds(hint);
+                    fast.assertEnds(hint);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aWakeUpBeforeTheLastArrivalLetsNobodyPass() {
+        Barrier barrier = new Barrier(3);
+        AtomicReference<Integer> firstIndex = new AtomicReference<>();
+        AtomicReference<Integer> secondIndex = new AtomicReference<>();
+        try (Background first = Background.start("first", () -> firstIndex.set(barrier.await()));
+                Background second = Background.start("second", () -> secondIndex.set(barrier.await()))) {
+            first.assertBlocks("the first of 3 parties at the barrier");
+            second.assertBlocks("the second of 3 parties at the barrier");
+            SpuriousWakeups.wakeAll(barrier, List.of(first.thread(), second.thread()));
+            assertThat(first.ended() || second.ended()).withFailMessage(
+                    "The test woke the two waiting parties without a third arrival, as a spurious wake-up does"
+                            + " (Condition.await() may return for no reason: its Javadoc says so), and a party passed the"
+                            + " barrier with only 2 of 3 arrived. A wake-up is only a hint to look again: wait in a while"
+                            + " loop until the generation you arrived in is over.").isFalse();
+            int lastIndex = Bounded.call("last", LIMIT, "the last party must pass at once.", barrier::await);
+            first.assertEnds("the last party arrived, but a waiter was not released.");
+            second.assertEnds("the last party arrived, but a waiter was not released.");
+            assertThat(lastIndex).isZero();
+            assertThat(List.of(firstIndex.get(), secondIndex.get())).containsExactlyInAnyOrder(1, 2);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void anInterruptedPartyThrowsAndTheOthersKeepWaiting() {
+        Barrier barrier = new Barrier(3);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicReference<Integer> secondIndex = new AtomicReference<>();
+        try (Background first = Background.start("first", () -> {
+            try {
+                barrier.await();
+            } catch (InterruptedException e) {
+                thrown.set(e);
+            }
+        })) {
+            first.assertBlocks("the first of 3 parties at the barrier");
+            try (Background second = Background.start("second", () -> secondIndex.set(barrier.await()))) {
+                second.assertBlocks("the second of 3 parties at the barrier");
+                first.thread().interrupt();
+                first.assertEnds("a party interrupted while it waited at the barrier kept waiting: let"
+                        + " InterruptedException propagate.");
+                assertThat(thrown.get()).withFailMessage("a party interrupted while waiting at the barrier must throw"
+                        + " InterruptedException, not pass as if everyone had arrived").isInstanceOf(InterruptedException.class);
+                BusyWait.assertWaitsWithoutPolling(second.thread());
+                assertThat(second.ended()).withFailMessage("when one waiting party was interrupted, another waiting party"
+                        + " passed the barrier: an interrupt ends one thread's wait, it does not open the barrier").isFalse();
+                // The interrupted party's arrival still counts: the third arrival opens the barrier.
+                int lastIndex = Bounded.call("last", LIMIT, "the interrupted party's arrival still counts, so the third"
+                        + " arrival opens the barrier (see the Barrier Javadoc).", barrier::await);
+                second.assertEnds("the last party arrived, but the waiting one was not released.");
+                assertThat(List.of(secondIndex.get(), lastIndex)).containsExactly(1, 0);
+            }
+        }
+        List<Integer> next = new ArrayList<>();
+        Bounded.run("next-generation", LIMIT, "after an interrupt, the barrier must work as before.", () -> {
+            try (Background a = Background.start("a", barrier::await); Background b = Background.start("b", barrier::await)) {
+                a.assertBlocks("the first party of the next generation");
+                b.assertBlocks("the second party of the next generation");
+                next.add(barrier.await());
+                a.assertEnds("the next generation did not open.");
+                b.assertEnds("the next generation did not open.");
+            }
+        });
+        assertThat(next).containsExactly(0);
+    }
+}

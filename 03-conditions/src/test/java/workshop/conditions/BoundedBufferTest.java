@@ -1,0 +1,416 @@
+package workshop.conditions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.opentest4j.AssertionFailedError;
+import workshop.conditions.support.Background;
+import workshop.conditions.support.Bounded;
+import workshop.conditions.support.SpuriousWakeups;
+import workshop.testkit.BusyWait;
+import workshop.testkit.ThreadReports;
+
+/** Exercise 2: README "2. BoundedBuffer". */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
+class BoundedBufferTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(5);
+    private static final Duration LONG_TIMEOUT = Duration.ofSeconds(30);
+
+    /** No item moved for this long while threads still had work: they all sleep, and nobody will wake them. */
+    private static final Duration STALL = Duration.ofSeconds(2);
+
+    @Test
+    @Order(1)
+    void itemsComeOutInTheOrderTheyWentIn() throws InterruptedException {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(3);
+        assertThat(buffer.size()).withFailMessage("a new buffer must be empty").isZero();
+        List<String> taken = new ArrayList<>();
+        buffer.put("a");
+        buffer.put("b");
+        buffer.put("c");
+        assertThat(buffer.size()).withFailMessage("size() after three puts was %d", buffer.size()).isEqualTo(3);
+        taken.add(buffer.take());
+        buffer.put("d"); // goes round the end of an array, if you use one
+        taken.add(buffer.take());
+        buffer.put("e");
+        assertThat(buffer.size()).withFailMessage("size() with c, d, e in the buffer was %d", buffer.size()).isEqualTo(3);
+        taken.add(buffer.take());
+        taken.add(buffer.take());
+        taken.add(buffer.take());
+        assertThat(taken).withFailMessage("put a, b, c, d, e; took %s: a buffer hands items out first in, first out",
+                taken).containsExactly("a", "b", "c", "d", "e");
+        assertThat(buffer.size()).withFailMessage("size() of an emptied buffer was %d", buffer.size()).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void takeAfterPutReturnsAtOnce() throws InterruptedException {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(2);
+        buffer.put("x"); // the producer signals now, while no consumer is waiting
+        buffer.put("y");
+        List<String> taken = Bounded.call("consumer", LIMIT,
+                "take() found items in the buffer but went to sleep anyway. The put() that signalled came before the"
+                        + " wait, and a signal nobody waits for is lost: this is the lost wake-up of the guide's"
+                        + " consumer, which waits without checking first. Wait only while the buffer is empty:"
+                        + " `while (count == 0) notEmpty.await();`.",
+                () -> List.of(buffer.take(), buffer.take()));
+        assertThat(taken).containsExactly("x", "y");
+    }
+
+    @Test
+    @Order(3)
+    void takeSleepsWhileTheBufferIsEmpty() throws InterruptedException {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        AtomicReference<String> took = new AtomicReference<>();
+        try (Background consumer = Background.start("consumer", () -> took.set(buffer.take()))) {
+            consumer.assertBlocks("take() on an empty buffer");
+            BusyWait.assertWaitsWithoutPolling(consumer.thread());
+            buffer.put("x");
+            consumer.assertEnds("put() added an item but the consumer waiting in take() was not woken: signal it.");
+        }
+        assertThat(took.get()).withFailMessage("take() returned %s, not the item put (\"x\")", took.get()).isEqualTo("x");
+        assertThat(buffer.size()).withFailMessage("size() after the only item was taken was %d", buffer.size()).isZero();
+    }
+
+    @Test
+    @Order(4)
+    void putSleepsWhileTheBufferIsFull() throws InterruptedException {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(2);
+        buffer.put("a");
+        buffer.put("b");
+        try (Background producer = Background.start("producer", () -> buffer.put("c"))) {
+            producer.assertBlocks("put() into a full buffer of capacity 2");
+            BusyWait.assertWaitsWithoutPolling(producer.thread());
+            assertThat(buffer.size()).withFailMessage("a full buffer of capacity 2 reports size() %d", buffer.size())
+                    .isEqualTo(2);
+            assertThat(buffer.take()).isEqualTo("a");
+            producer.assertEnds("take() made room, but the producer waiting in put() was not woken: signal it.");
+        }
+        assertThat(List.of(buffer.take(), buffer.take())).withFailMessage("items must come out in the order they went in")
+                .containsExactly("b", "c");
+    }
+
+    @Test
+    @Order(5)
+    void pollGivesUpAfterAboutTheTimeout() {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        Duration timeout = Duration.ofMillis(200);
+        Bounded.Timed<Optional<String>> polled = Bounded.timed("poller", LIMIT,
+                "poll(200 ms) on an empty buffer must give up after about 200 ms.", () -> buffer.poll(timeout));
+        assertThat(polled.value()).withFailMessage("poll(200 ms) on an empty buffer returned %s", polled.value()).isEmpty();
+        assertThat(polled.elapsed()).withFailMessage(
+                "poll(200 ms) gave up after %d ms: it must wait the whole timeout (awaitNanos returns the time left)",
+                polled.elapsed().toMillis()).isGreaterThanOrEqualTo(timeout.minusMillis(10));
+        Optional<String> zero = Bounded.call("poller", LIMIT, "poll(0) must never wait.", () -> buffer.poll(Duration.ZERO));
+        assertThat(zero).withFailMessage("poll(0) on an empty buffer returned %s", zero).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void offerGivesUpAfterAboutTheTimeout() throws InterruptedException {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        buffer.put("x");
+        Duration timeout = Duration.ofMillis(200);
+        Bounded.Timed<Boolean> offered = Bounded.timed("offerer", LIMIT,
+                "offer(y, 200 ms) into a full buffer must give up after about 200 ms.", () -> buffer.offer("y", timeout));
+        assertThat(offered.value()).withFailMessage("offer(y, 200 ms) into a full buffer returned true").isFalse();
+        assertThat(offered.elapsed()).withFailMessage(
+                "offer(y, 200 ms) gave up after %d ms: it must wait the whole timeout (awaitNanos returns the time left)",
+                offered.elapsed().toMillis()).isGreaterThanOrEqualTo(timeout.minusMillis(10));
+        boolean zero = Bounded.call("offerer", LIMIT, "offer(y, 0) must never wait.", () -> buffer.offer("y", Duration.ZERO));
+        assertThat(zero).withFailMessage("offer(y, 0) into a full buffer returned true").isFalse();
+        assertThat(buffer.size()).withFailMessage("failed offers changed size() to %d", buffer.size()).isEqualTo(1);
+        assertThat(buffer.take()).withFailMessage("a failed offer must not replace the item in the buffer").isEqualTo("x");
+        assertThat(buffer.offer("z", Duration.ZERO)).withFailMessage("offer(z, 0) into an empty buffer returned false")
+                .isTrue();
+        assertThat(buffer.poll(Duration.ZERO)).withFailMessage("poll(0) with an item in the buffer must return it")
+                .contains("z");
+    }
+
+    @Test
+    @Order(7)
+    void pollCountsItsTimeoutFromTheCallNotFromTheLastWakeUp() {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        AtomicReference<Optional<String>> polled = new AtomicReference<>();
+        try (Background poller = Background.start("poller", () -> polled.set(buffer.poll(Duration.ofMillis(300))))) {
+            poller.assertBlocks("poll(300 ms) on an empty buffer");
+            boolean ended = SpuriousWakeups.keepWakingUntilEnded(buffer, poller.thread(), Duration.ofMillis(100),
+                    Duration.ofSeconds(4));
+            assertThat(ended).withFailMessage(
+                    "poll(300 ms) was still waiting after 4 s, while the test woke it every 100 ms without putting"
+                            + " anything (as spurious wake-ups would). Each wake-up restarted the 300 ms: keep the time"
+                            + " left, `nanos = notEmpty.awaitNanos(nanos)`, and give up when it reaches zero.").isTrue();
+        }
+        assertThat(polled.get()).withFailMessage("poll(300 ms) on an empty buffer returned %s", polled.get()).isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void pollReturnsAnItemThatArrivesInTimeAndSleepsMeanwhile() throws InterruptedException {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        AtomicReference<Optional<String>> polled = new AtomicReference<>();
+        try (Background poller = Background.start("poller", () -> polled.set(buffer.poll(LONG_TIMEOUT)))) {
+            poller.assertBlocks("poll(30 s) on an empty buffer");
+            BusyWait.assertWaitsWithoutSpinning(poller.thread());
+            buffer.put("x");
+            poller.assertEnds("put() added an item, but the thread in poll(30 s) was not woken: signal it.");
+        }
+        assertThat(polled.get()).withFailMessage("poll(30 s) returned %s after x was put", polled.get()).contains("x");
+    }
+
+    @Test
+    @Order(9)
+    void offerSucceedsWhenRoomAppearsInTimeAndSleepsMeanwhile() throws InterruptedException {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        buffer.put("x");
+        AtomicReference<Boolean> offered = new AtomicReference<>();
+        try (Background offerer = Background.start("offerer", () -> offered.set(buffer.offer("y", LONG_TIMEOUT)))) {
+            offerer.assertBlocks("offer(y, 30 s) into a full buffer");
+            BusyWait.assertWaitsWithoutSpinning(offerer.thread());
+            assertThat(buffer.take()).isEqualTo("x");
+            offerer.assertEnds("take() made room, but the thread in offer(y, 30 s) was not woken: signal it.");
+        }
+        assertThat(offered.get()).withFailMessage("offer(y, 30 s) returned %s after room appeared", offered.get()).isTrue();
+        assertThat(buffer.take()).isEqualTo("y");
+    }
+
+    @Test
+    @Order(10)
+    void aConsumerWokenForAnItemThatABargingConsumerTookWaitsAgain() throws InterruptedException {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        for (int attempt = 0; attempt < 20; attempt++) {
+            AtomicReference<String> took = new AtomicReference<>();
+            try (Background sleeper = Background.start("sleeping-consumer", () -> took.set(buffer.take()))) {
+                sleeper.assertBlocks("take() on an empty buffer");
+                EventTest.awaitWaiting(sleeper.thread());
+                // put() wakes the sleeping consumer; before it gets the lock back, this thread barges in and takes
+                // the item. (A lock lets a running thread in ahead of one that is still waking up.)
+                buffer.put("item-" + attempt);
+                Optional<String> stolen = buffer.poll(Duration.ZERO);
+                if (stolen.isEmpty()) {
+                    sleeper.assertEnds("the sleeping consumer took the item but did not return.");
+                    continue; // the sleeper was quicker this time: try again
+                }
+                SpuriousWakeups.awaitBackToWaitingOrEnded(buffer, List.of(sleeper.thread()));
+                if (sleeper.ended()) {
+                    Throwable thrown = sleeper.failure();
+                    throw new AssertionFailedError("A consumer waiting in take() was woken by put(), but another consumer"
+                            + " took the item before the woken one got the lock back (a stolen wake-up). The woken"
+                            + " consumer then went on as if the buffer held an item, and "
+                            + (thrown == null ? "returned " + took.get() : "threw " + thrown) + " with the buffer empty"
+                            + " (size() is now " + buffer.size() + "). After waking, check again: wait in"
+                            + " `while (count == 0)`, not `if`.", thrown);
+                }
+                assertThat(buffer.size()).withFailMessage("the stolen item was taken; size() must be 0, was %d",
+                        buffer.size()).isZero();
+                buffer.put("next");
+                sleeper.assertEnds("the consumer went back to waiting after its item was stolen (good), but the next"
+                        + " put() did not wake it.");
+                assertThat(took.get()).withFailMessage("the consumer whose item was stolen must get the next one, got %s",
+                        took.get()).isEqualTo("next");
+                return;
+            }
+        }
+        // Twenty times the woken consumer beat a running thread to the lock (a fair lock does that): nothing to check.
+    }
+
+    @Test
+    @Order(11)
+    void wakeUpsWithoutAChangeReleaseNobody() throws InterruptedException {
+        BoundedBuffer<String> empty = new BoundedBuffer<>(1);
+        BoundedBuffer<String> full = new BoundedBuffer<>(1);
+        full.put("x");
+        AtomicReference<String> took = new AtomicReference<>();
+        try (Background consumer = Background.start("consumer", () -> took.set(empty.take()));
+                Background producer = Background.start("producer", () -> full.put("y"))) {
+            consumer.assertBlocks("take() on an empty buffer");
+            producer.assertBlocks("put() into a full buffer");
+            SpuriousWakeups.wakeAll(empty, List.of(consumer.thread()));
+            SpuriousWakeups.wakeAll(full, List.of(producer.thread()));
+            if (consumer.ended() || producer.ended()) {
+                Throwable thrown = consumer.ended() ? consumer.failure() : producer.failure();
+                throw new AssertionFailedError("The test woke the waiting threads without changing either buffer, as a"
+                        + " spurious wake-up does (Condition.await() may return for no reason: its Javadoc says so), and "
+                        + (consumer.ended() ? "take() on the empty buffer " + (thrown == null ? "returned " + took.get()
+                                : "threw " + thrown) : "put() into the full buffer " + (thrown == null ? "returned"
+                                : "threw " + thrown)) + ". A wake-up is only a hint to look again: wait in a while loop.",
+                        thrown);
+            }
+            assertThat(List.of(empty.size(), full.size())).withFailMessage(
+                    "wake-ups without a change must leave the buffers as they were: sizes %s, expected [0, 1]",
+                    List.of(empty.size(), full.size())).containsExactly(0, 1);
+            empty.put("z");
+            consumer.assertEnds("put() did not wake the consumer.");
+            assertThat(full.take()).isEqualTo("x");
+            producer.assertEnds("take() did not wake the producer.");
+        }
+        assertThat(took.get()).isEqualTo("z");
+        assertThat(full.take()).isEqualTo("y");
+    }
+
+    @Test
+    @Order(12)
+    void everyItemIsDeliveredExactlyOnceWithCapacityOne() {
+        int producers = 4;
+        int perProducer = 2_500;
+        AtomicIntegerArray taken = exchange(new BoundedBuffer<>(1), producers, 4, perProducer);
+        int total = producers * perProducer;
+        int lost = 0;
+        int duplicated = 0;
+        for (int i = 0; i < total; i++) {
+            lost += taken.get(i) == 0 ? 1 : 0;
+            duplicated += taken.get(i) > 1 ? 1 : 0;
+        }
+        assertThat(lost + duplicated).withFailMessage(
+                "of %d items put by %d producers into a buffer of capacity 1, %d were never taken and %d were taken more"
+                        + " than once. put and take must change the buffer under one lock, and each must wait in a while"
+                        + " loop until it can really go on.", total, producers, lost, duplicated).isZero();
+    }
+
+    @Test
+    @Order(13)
+    @Timeout(20)
+    void manyWaitingProducersAndConsumersNeverAllFallAsleep() {
+        BoundedBuffer<Integer> buffer = new BoundedBuffer<>(1);
+        exchange(buffer, 6, 6, 1_000);
+        assertThat(buffer.size()).withFailMessage("every item was taken, but size() says %d", buffer.size()).isZero();
+    }
+
+    @Test
+    @Order(14)
+    void anInterruptedTakeThrowsInterruptedException() {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        try (Background consumer = Background.start("consumer", () -> {
+            try {
+                buffer.take();
+            } catch (InterruptedException e) {
+                thrown.set(e);
+            }
+        })) {
+            consumer.assertBlocks("take() on an empty buffer");
+            consumer.thread().interrupt();
+            consumer.assertEnds("a consumer interrupted in take() kept waiting: let InterruptedException propagate.");
+        }
+        assertThat(thrown.get()).withFailMessage("take() interrupted while waiting must throw InterruptedException")
+                .isInstanceOf(InterruptedException.class);
+    }
+
+    @Test
+    @Order(15)
+    void refusesNullItemsAndCapacityBelowOne() {
+        assertThatThrownBy(() -> new BoundedBuffer<String>(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("capacity");
+        assertThatThrownBy(() -> new BoundedBuffer<String>(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("capacity");
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        assertThatThrownBy(() -> buffer.put(null)).withFailMessage("put(null) must throw NullPointerException")
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> buffer.offer(null, Duration.ZERO))
+                .withFailMessage("offer(null, 0) must throw NullPointerException").isInstanceOf(NullPointerException.class);
+        assertThat(buffer.size()).withFailMessage("refused nulls changed size() to %d", buffer.size()).isZero();
+    }
+
+    /**
+     * Runs {@code producers} threads that each put {@code perProducer} distinct items and {@code consumers} threads that
+     * take them all, released together by a start gate; returns how often each item was taken. Fails as soon as
+     * no item has moved for {@link #STALL} while work is left: everyone is asleep, and nobody will wake them.
+     */
+    private static AtomicIntegerArray exchange(BoundedBuffer<Integer> buffer, int producers, int consumers,
+            int perProducer) {
+        int total = producers * perProducer;
+        AtomicIntegerArray taken = new AtomicIntegerArray(total);
+        AtomicInteger moved = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch startGate = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int first = p * perProducer;
+            threads.add(new Thread(() -> run(startGate, failure, () -> {
+                for (int i = 0; i < perProducer; i++) {
+                    buffer.put(first + i); // every item is its own number
+                    moved.incrementAndGet();
+                }
+            }), "producer-" + p));
+        }
+        for (int c = 0; c < consumers; c++) {
+            int share = total / consumers + (c < total % consumers ? 1 : 0);
+            threads.add(new Thread(() -> run(startGate, failure, () -> {
+                for (int i = 0; i < share; i++) {
+                    Integer got = buffer.take();
+                    if (got == null || got < 0 || got >= total) {
+                        throw new AssertionFailedError("take() returned " + got + ", which nobody put: a consumer"
+                                + " went on with an empty buffer. After a wake-up, check again (while, not if).");
+                    }
+                    taken.incrementAndGet(got);
+                    moved.incrementAndGet();
+                }
+            }), "consumer-" + c));
+        }
+        threads.forEach(t -> t.setDaemon(true));
+        threads.forEach(Thread::start);
+        startGate.countDown();
+        try {
+            int lastSeen = -1;
+            long lastChange = System.nanoTime();
+            while (threads.stream().anyMatch(Thread::isAlive) && failure.get() == null) {
+                int now = moved.get();
+                if (now != lastSeen) {
+                    lastSeen = now;
+                    lastChange = System.nanoTime();
+                } else if (System.nanoTime() - lastChange > STALL.toNanos()) {
+                    List<Thread> alive = threads.stream().filter(Thread::isAlive).toList();
+                    throw new AssertionFailedError("After " + now + " of " + 2 * total + " puts and takes, nothing moved for " + STALL.toSeconds() + " s: " + alive.size() + " threads"
+                            + " are alive and all of them sleep, so nobody will ever wake them. The classic cause: one"
+                            + " condition for both kinds of waiter, and signal(). A put() that signals may wake another"
+                            + " producer instead of a consumer; that producer sees the buffer full and waits again, and"
+                            + " the wake-up is gone. Give each kind of waiter its own Condition (notFull, notEmpty), or"
+                            + " wake them all.\nWhere they are:\n" + ThreadReports.describe(alive));
+                }
+                threads.getFirst().join(Duration.ofMillis(20)); // a polling interval for the observer, not synchronization
+                threads.removeIf(t -> !t.isAlive());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionFailedError("interrupted while waiting for producers and consumers", e);
+        } finally {
+            threads.forEach(Thread::interrupt);
+            for (Thread thread : threads) {
+                Bounded.ends(thread, Duration.ofSeconds(2));
+            }
+        }
+        Throwable thrown = failure.get();
+        if (thrown instanceof AssertionFailedError assertion) {
+            throw assertion;
+        }
+        if (thrown != null) {
+            throw new AssertionFailedError("a producer or consumer threw " + thrown + (thrown instanceof java.util.NoSuchElementException
+                    || thrown instanceof IndexOutOfBoundsException ? ": it took from an empty buffer (or put into a full"
+                    + " one). After a wake-up, check again (while, not if)." : ""), thrown);
+        }
+        return taken;
+    }
+
+    private static void run(CountDownLatch startGate, AtomicReference<Throwable> failure, Bounded.ThrowingRunnable body) {
+        try {
+            startGate.await();
+            body.run();
+        } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+        }
+    }
+}

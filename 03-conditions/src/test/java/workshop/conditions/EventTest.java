@@ -1,0 +1,297 @@
+package workshop.conditions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.opentest4j.AssertionFailedError;
+import workshop.conditions.support.Background;
+import workshop.conditions.support.Bounded;
+import workshop.conditions.support.SpuriousWakeups;
+import workshop.testkit.BusyWait;
+import workshop.testkit.ThreadReports;
+
+/** Exercise 1: README "1. Event". */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
+class EventTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(5);
+    private static final Duration LONG_TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    @Order(1)
+    void setAndClearRaiseAndLowerTheFlag() {
+        Event event = new Event();
+        assertThat(event.isSet()).withFailMessage("a new Event must not be set").isFalse();
+        event.set();
+        assertThat(event.isSet()).withFailMessage("isSet() must be true after set()").isTrue();
+        event.set();
+        assertThat(event.isSet()).withFailMessage("a second set() must leave the flag up").isTrue();
+        event.clear();
+        assertThat(event.isSet()).withFailMessage("isSet() must be false after clear()").isFalse();
+        event.clear();
+        assertThat(event.isSet()).withFailMessage("a second clear() must leave the flag down").isFalse();
+    }
+
+    @Test
+    @Order(2)
+    void awaitReturnsAtOnceWhenTheEventIsAlreadySet() {
+        Event event = new Event();
+        event.set();
+        Bounded.run("waiter", LIMIT, "await() on an event that is already set must return at once: the set() came"
+                + " before the wait, and a waiter that only waits for a signal misses it (a lost wake-up). Check the"
+                + " flag first, and wait only while it is down.", event::await);
+        boolean released = Bounded.call("timed-waiter", LIMIT, "await(30 s) on a set event must return at once.",
+                () -> event.await(LONG_TIMEOUT));
+        assertThat(released).withFailMessage("await(30 s) on a set event returned false: it must return true").isTrue();
+        boolean zero = Bounded.call("zero-waiter", LIMIT, "await(0) must never wait.", () -> event.await(Duration.ZERO));
+        assertThat(zero).withFailMessage("await(0) on a set event returned false: the flag is up, so it must return true")
+                .isTrue();
+    }
+
+    @Test
+    @Order(3)
+    void awaitSleepsUntilSetWithoutSpinningOrPolling() {
+        Event event = new Event();
+        try (Background waiter = Background.start("waiter", event::await)) {
+            waiter.assertBlocks("await() on an event that is not set");
+            BusyWait.assertWaitsWithoutPolling(waiter.thread());
+            assertThat(waiter.ended()).isFalse();
+            event.set();
+            waiter.assertEnds("set() did not release the thread waiting in await(): signal the waiters when the flag"
+                    + " goes up.");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void oneSetReleasesEveryWaiter() {
+        Event event = new Event();
+        List<Background> waiters = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                Background waiter = Background.start("waiter-" + i, event::await);
+                waiters.add(waiter);
+                waiter.assertBlocks("await() on an event that is not set");
+            }
+            for (Background waiter : waiters) {
+                awaitWaiting(waiter.thread());
+            }
+            event.set();
+            for (Background waiter : waiters) {
+                waiter.assertEnds("Five threads waited for the event; one set() released only some of them. signal()"
+                        + " wakes one waiter, but an event releases everyone: signalAll().");
+            }
+        } finally {
+            waiters.forEach(Background::close);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void setFollowedAtOnceByClearStillReleasesEveryThreadThatWasWaiting() {
+        Event event = new Event();
+        for (int round = 0; round < 3; round++) {
+            List<Background> waiters = new ArrayList<>();
+            AtomicReference<Boolean> timedResult = new AtomicReference<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Background waiter = i < 2 ? Background.start("waiter-" + round + "-" + i, event::await)
+                            : Background.start("timed-waiter-" + round, () -> timedResult.set(event.await(LONG_TIMEOUT)));
+                    waiters.add(waiter);
+                    waiter.assertBlocks("await() on an event that is not set");
+                }
+                for (int i = 0; i < waiters.size(); i++) {
+                    awaitState(waiters.get(i).thread(), i < 2 ? Thread.State.WAITING : Thread.State.TIMED_WAITING);
+                }
+                // Both in a row: the woken waiters run again only after clear() has lowered the flag.
+                event.set();
+                event.clear();
+                for (Background waiter : waiters) {
+                    waiter.assertEnds("set() then clear() at once: the threads that were waiting at the set() must all"
+                            + " be released, but this one went back to sleep. By the time a woken thread runs again,"
+                            + " clear() may have lowered the flag, so `while (!flag)` sends it back to wait. Remember"
+                            + " which set() a waiter waits for: count the set() calls (a generation) and leave the loop"
+                            + " when the count has moved.");
+                }
+            } finally {
+                waiters.forEach(Background::close);
+            }
+            assertThat(timedResult.get()).withFailMessage(
+                    "await(30 s) was waiting when set() came, and returned %s: it was released by the set(), so it must"
+                            + " return true even though clear() lowered the flag before it looked again",
+                    timedResult.get()).isTrue();
+        }
+        assertThat(event.isSet()).withFailMessage("after set() and clear(), isSet() must be false").isFalse();
+    }
+
+    @Test
+    @Order(6)
+    void awaitAfterClearWaitsForTheNextSet() {
+        Event event = new Event();
+        event.set();
+        event.clear();
+        try (Background waiter = Background.start("waiter", event::await)) {
+            waiter.assertBlocks("await() after set() and clear(): the flag is down, so it must wait for the next set()");
+            event.set();
+            waiter.assertEnds("the next set() did not release the thread waiting in await().");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void timedAwaitGivesUpAfterAboutTheTimeout() {
+        Event event = new Event();
+        Duration timeout = Duration.ofMillis(200);
+        Bounded.Timed<Boolean> waited = Bounded.timed("timed-waiter", LIMIT,
+                "await(200 ms) on an event nobody sets must give up after about 200 ms.", () -> event.await(timeout));
+        assertThat(waited.value()).withFailMessage("await(200 ms) returned true although nobody called set()").isFalse();
+        assertThat(waited.elapsed()).withFailMessage(
+                "await(200 ms) gave up after %d ms: it must wait for the whole timeout (awaitNanos returns the time"
+                        + " left; wait again with that)", waited.elapsed().toMillis())
+                .isGreaterThanOrEqualTo(timeout.minusMillis(10));
+        boolean zero = Bounded.call("zero-waiter", LIMIT, "await(0) must never wait.", () -> event.await(Duration.ZERO));
+        assertThat(zero).withFailMessage("await(0) on an event that is not set returned true").isFalse();
+    }
+
+    @Test
+    @Order(8)
+    void timedAwaitCountsItsTimeoutFromTheCallNotFromTheLastWakeUp() {
+        Event event = new Event();
+        AtomicReference<Boolean> released = new AtomicReference<>();
+        try (Background waiter = Background.start("timed-waiter", () -> released.set(event.await(Duration.ofMillis(300))))) {
+            waiter.assertBlocks("await(300 ms) on an event that is not set");
+            boolean ended = SpuriousWakeups.keepWakingUntilEnded(event, waiter.thread(), Duration.ofMillis(100),
+                    Duration.ofSeconds(4));
+            assertThat(ended).withFailMessage(
+                    "await(300 ms) was still waiting after 4 s, while the test woke it every 100 ms without set() (as"
+                            + " spurious wake-ups would). Each wake-up restarted the 300 ms: keep the time left,"
+                            + " `nanos = condition.awaitNanos(nanos)`, and give up when it reaches zero.").isTrue();
+        }
+        assertThat(released.get()).withFailMessage("await(300 ms) returned %s although nobody called set()",
+                released.get()).isFalse();
+    }
+
+    @Test
+    @Order(9)
+    void timedAwaitReturnsTrueWhenSetInTimeAndSleepsMeanwhile() {
+        Event event = new Event();
+        AtomicReference<Boolean> released = new AtomicReference<>();
+        try (Background waiter = Background.start("timed-waiter", () -> released.set(event.await(LONG_TIMEOUT)))) {
+            waiter.assertBlocks("await(30 s) on an event that is not set");
+            BusyWait.assertWaitsWithoutSpinning(waiter.thread());
+            event.set();
+            waiter.assertEnds("set() did not release the thread waiting in await(30 s) at once: signal the waiters"
+                    + " when the flag goes up.");
+        }
+        assertThat(released.get()).withFailMessage("await(30 s) returned %s after set(): it must return true",
+                released.get()).isTrue();
+    }
+
+    @Test
+    @Order(10)
+    void anInterruptedWaiterThrowsInterruptedException() {
+        Event event = new Event();
+        for (boolean timed : new boolean[] {false, true}) {
+            String call = timed ? "await(30 s)" : "await()";
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicBoolean stillInterrupted = new AtomicBoolean();
+            try (Background waiter = Background.start("waiter", () -> {
+                try {
+                    if (timed) {
+                        event.await(LONG_TIMEOUT);
+                    } else {
+                        event.await();
+                    }
+                } catch (InterruptedException e) {
+                    thrown.set(e);
+                    stillInterrupted.set(Thread.currentThread().isInterrupted());
+                }
+            })) {
+                waiter.assertBlocks(call + " on an event that is not set");
+                waiter.thread().interrupt();
+                waiter.assertEnds("a thread waiting in " + call + " was interrupted but kept waiting. Do not catch"
+                        + " InterruptedException to wait again: let it propagate (the method declares it).");
+            }
+            assertThat(thrown.get()).withFailMessage(
+                    "a thread interrupted while waiting in %s returned normally instead of throwing"
+                            + " InterruptedException: the caller must learn that the wait was cut short, not take it"
+                            + " for a set()", call).isInstanceOf(InterruptedException.class);
+            assertThat(stillInterrupted.get()).withFailMessage(
+                    "%s threw InterruptedException but left the interrupt status set. The convention: a method that"
+                            + " throws InterruptedException clears the status (the exception carries the news).", call)
+                    .isFalse();
+        }
+        assertThat(event.isSet()).withFailMessage("an interrupt must not change the flag").isFalse();
+    }
+
+    @Test
+    @Order(11)
+    void aThreadAlreadyInterruptedThrowsInsteadOfWaiting() {
+        Event event = new Event();
+        Throwable thrown = Bounded.call("interrupted-waiter", LIMIT, "await() by an interrupted thread must throw"
+                + " InterruptedException at once, not wait.", () -> {
+                    Thread.currentThread().interrupt();
+                    try {
+                        event.await();
+                        return null;
+                    } catch (InterruptedException e) {
+                        return e;
+                    }
+                });
+        assertThat(thrown).withFailMessage("await() by a thread whose interrupt status was set returned normally:"
+                + " it must throw InterruptedException (lockInterruptibly() and Condition.await() do that for you)")
+                .isInstanceOf(InterruptedException.class);
+    }
+
+    @Test
+    @Order(12)
+    void aWakeUpWithoutSetReleasesNobody() {
+        Event event = new Event();
+        AtomicReference<Boolean> timedResult = new AtomicReference<>();
+        try (Background waiter = Background.start("waiter", event::await);
+                Background timedWaiter = Background.start("timed-waiter", () -> timedResult.set(event.await(LONG_TIMEOUT)))) {
+            waiter.assertBlocks("await() on an event that is not set");
+            timedWaiter.assertBlocks("await(30 s) on an event that is not set");
+            SpuriousWakeups.wakeAll(event, List.of(waiter.thread(), timedWaiter.thread()));
+            assertThat(waiter.ended() || timedWaiter.ended()).withFailMessage(
+                    "The test woke the waiting threads without set(), as a spurious wake-up does (Condition.await()"
+                            + " may return for no reason: its Javadoc says so), and %s returned. A wake-up is only a"
+                            + " hint to look again: wait in a while loop that re-checks the flag (and the generation).",
+                    waiter.ended() ? "await()" : "await(30 s) (returning " + timedResult.get() + ")").isFalse();
+            event.set();
+            waiter.assertEnds("set() did not release the waiter.");
+            timedWaiter.assertEnds("set() did not release the timed waiter.");
+        }
+        assertThat(timedResult.get()).isTrue();
+    }
+
+    /** Waits until {@code thread} is WAITING: parked with no timeout, as a thread in await() should be. */
+    static void awaitWaiting(Thread thread) {
+        awaitState(thread, Thread.State.WAITING);
+    }
+
+    /** Waits until {@code thread} is in {@code state}; fails with what it was instead. */
+    static void awaitState(Thread thread, Thread.State state) {
+        try {
+            await("\"" + thread.getName() + "\" to be " + state).atMost(Background.BLOCKS_WITHIN)
+                    .pollInterval(Duration.ofMillis(2)).until(() -> thread.getState() == state);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionFailedError("\"" + thread.getName() + "\" should be " + state + " (parked until"
+                    + " signalled" + (state == Thread.State.WAITING ? ", with no timeout" : "") + "), but for "
+                    + Background.BLOCKS_WITHIN.toSeconds() + " s it was " + thread.getState() + " whenever the test"
+                    + " looked. A thread that keeps running spins; one that sleeps or waits with a timeout in a loop"
+                    + " polls. Wait on a Condition until another thread signals it.\nWhere it is:\n"
+                    + ThreadReports.describe(List.of(thread)));
+        }
+    }
+}
