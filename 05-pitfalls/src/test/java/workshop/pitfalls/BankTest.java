@@ -26,7 +26,7 @@ public class BankTest {
      * while, so a fixed number of transfers could be over before they ever overlap.
      */
     private static final Duration KEEP_GOING = Duration.ofMillis(700);
-    private static final long INITIAL = 1_000_000;
+    private static final long INITIAL = 1L << 40; // more than any run can move out of one account
 
     @Test
     void opposingTransfersNeverDeadlock() {
