@@ -63,6 +63,36 @@ public class DeadlockDetectorTest {
     }
 
     @Test
+    void leavesOutAThreadThatOnlyWaitsForADeadlockedThread() throws Exception {
+        // mallory waits for a lock that alice holds: she is stuck behind the deadlock (the JVM lists her
+        // among the deadlocked threads), but she is not part of the cycle.
+        try (Deadlock deadlock = Deadlock.overTwoLocks("alice", "bob");
+                Worker<Void> mallory = Worker.start("mallory", () -> {
+                    deadlock.locks.get(0).lockInterruptibly();
+                    deadlock.locks.get(0).unlock();
+                    return null;
+                })) {
+            long alice = deadlock.threads.get(0).threadId();
+            boolean waiting = Worker.awaitCondition(() -> {
+                ThreadInfo info = THREADS.getThreadInfo(mallory.thread().threadId());
+                return info != null && info.getLockOwnerId() == alice;
+            }, Duration.ofSeconds(5));
+            assertThat(waiting).withFailMessage("test setup: mallory did not start waiting for alice's lock").isTrue();
+
+            List<DeadlockCycle> all = new DeadlockDetector().findDeadlocks();
+
+            List<DeadlockCycle> withMallory = all.stream().filter(c -> c.threads().stream()
+                    .anyMatch(t -> t.getThreadId() == mallory.thread().threadId())).toList();
+            assertThat(withMallory).withFailMessage(
+                    "\"mallory\" waits for a lock that \"alice\" holds, but nobody waits for mallory: she is stuck"
+                            + " behind the cycle, not part of it. findDeadlockedThreads() lists such threads too; follow"
+                            + " the lock owners to find which threads form the cycle. Found %s", describe(withMallory))
+                    .isEmpty();
+            assertOneCycleOfExactly(cyclesWith(all, deadlock), deadlock);
+        }
+    }
+
+    @Test
     void separatesTwoIndependentDeadlocksIntoTwoCycles() throws Exception {
         try (Deadlock first = Deadlock.overTwoLocks("erin", "frank");
                 Deadlock second = Deadlock.overAMonitorAndALock("grace", "heidi")) {
@@ -175,6 +205,7 @@ public class DeadlockDetectorTest {
     private static final class Deadlock implements AutoCloseable {
 
         final List<Thread> threads = new ArrayList<>();
+        final List<ReentrantLock> locks = new ArrayList<>();
         final Object monitor = new Object();
         private final List<Worker<Void>> workers = new ArrayList<>();
         private final CountDownLatch bothHoldTheirFirstLock = new CountDownLatch(2);
@@ -184,6 +215,8 @@ public class DeadlockDetectorTest {
             ReentrantLock lock1 = new ReentrantLock();
             ReentrantLock lock2 = new ReentrantLock();
             Deadlock d = new Deadlock();
+            d.locks.add(lock1);
+            d.locks.add(lock2);
             d.start(a, () -> d.lockBoth(lock1, lock2));
             d.start(b, () -> d.lockBoth(lock2, lock1));
             d.awaitFormed();

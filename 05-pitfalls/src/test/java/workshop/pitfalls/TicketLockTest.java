@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 import workshop.pitfalls.support.Worker;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
@@ -38,6 +39,7 @@ public class TicketLockTest {
         Queue<String> acquired = new ConcurrentLinkedQueue<>();
         List<Worker<Void>> waiters = new ArrayList<>();
         lock.lock();
+        boolean holding = true;
         try {
             for (int i = 0; i < WAITERS; i++) {
                 String name = "waiter-" + i;
@@ -51,19 +53,29 @@ public class TicketLockTest {
                     return null;
                 });
                 waiters.add(waiter);
-                // A waiter that blocks has drawn its ticket; one that spins is still running after 200 ms
-                // (the busy-waiting test reports that), and has surely drawn its ticket by then.
-                waiter.awaitBlocked(Duration.ofMillis(200));
+                // A waiter that has started to wait has drawn its ticket: only then may the next one arrive.
+                if (!waiter.awaitBlocked(Duration.ofSeconds(2))) {
+                    throw new AssertionFailedError("\"" + name + "\" called lock() while the lock was held, but it"
+                            + " was still running 2 s later instead of waiting: it busy-waits (spins or yields in a"
+                            + " loop). Wait on a Condition until your ticket is served (README 6)."
+                            + (waiter.failure() != null ? " It threw " + waiter.failure() : ""));
+                }
+            }
+            holding = false;
+            lock.unlock();
+            lock.lock(); // the former holder asks again at once, too
+            acquired.add("holder again");
+            lock.unlock();
+            for (Worker<Void> waiter : waiters) {
+                waiter.result("every waiter should get the lock once the holder releases it");
             }
         } finally {
-            lock.unlock();
-        }
-        lock.lock(); // the former holder asks again at once, too
-        acquired.add("holder again");
-        lock.unlock();
-        for (Worker<Void> waiter : waiters) {
-            waiter.result("every waiter should get the lock once the holder releases it");
-            waiter.close();
+            if (holding) {
+                lock.unlock();
+            }
+            for (Worker<Void> waiter : waiters) {
+                waiter.close();
+            }
         }
 
         List<String> order = List.copyOf(acquired);
