@@ -121,7 +121,14 @@ public class MemoizerTest {
                 thrown == null ? "it returned normally" : "it threw " + thrown)
                 .isSameAs(failure);
 
-        String retried = memoizer.get("quote");
+        String retried;
+        try {
+            retried = memoizer.get("quote");
+        } catch (RuntimeException e) {
+            throw new AssertionFailedError("the first computation of \"quote\" failed with " + e + "; the next get()"
+                    + " must compute again, but it threw again after " + invocations.get() + " computation(s): the"
+                    + " failure stayed in the cache. Remove a failed computation from the cache (README 4).", e);
+        }
         assertThat(retried).withFailMessage(
                 "the first computation of \"quote\" failed, so the next get() must compute again; it returned %s after %d"
                         + " computation(s). A failure must not stay in the cache (remove it when the computation throws).",

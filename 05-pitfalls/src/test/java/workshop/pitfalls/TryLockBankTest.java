@@ -11,6 +11,8 @@ import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.Test;
 import workshop.pitfalls.TryLockBank.TransferOutcome;
 import workshop.pitfalls.support.Worker;
+import org.opentest4j.AssertionFailedError;
+import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 
 /** Exercise 2: README "2. TryLockBank". */
@@ -125,7 +127,7 @@ public class TryLockBankTest {
     }
 
     @Test
-    void anInterruptWhileWaitingEndsTheTransfer() throws Exception {
+    void whileALockStaysHeldTheTransferBacksOffWithoutSpinningAndAnInterruptEndsIt() throws Exception {
         TryLockBank bank = new TryLockBank(100, 100);
         Lock held = bank.lockOf(1);
         held.lock();
@@ -133,6 +135,18 @@ public class TryLockBankTest {
         try (Worker<TransferOutcome> transfer = Worker.start("transfer", () -> bank.transfer(0, 1, 10, Duration.ofSeconds(30)))) {
             try {
                 transfer.awaitBlocked(Duration.ofSeconds(2));
+                if (!transfer.thread().isAlive()) {
+                    throw new AssertionFailedError("the target account's lock stays held and the timeout is 30 s, but the"
+                            + " transfer ended at once: " + (transfer.failure() != null ? "it threw " + transfer.failure()
+                            : "it returned " + transfer.result("")) + ". It must keep trying until the timeout.");
+                }
+                try {
+                    BusyWait.assertWaitsWithoutSpinning(transfer.thread());
+                } catch (AssertionFailedError e) {
+                    throw new AssertionFailedError("While the target's lock stays held, the transfer should back off"
+                            + " between attempts (sleep a random time that grows with each failure), not retry at full"
+                            + " speed. " + e.getMessage(), e);
+                }
                 transfer.thread().interrupt();
                 assertThat(transfer.endsWithin(Duration.ofSeconds(5))).withFailMessage(
                         "the transfer went on for 5 s after it was interrupted: wait and back off with methods that"
@@ -143,9 +157,11 @@ public class TryLockBankTest {
                 held.unlock();
             }
         }
-        assertThat(thrown).withFailMessage("an interrupted transfer should throw InterruptedException, it ended with %s", thrown)
+        assertThat(thrown).withFailMessage("an interrupted transfer should throw InterruptedException, it ended with %s",
+                        thrown == null ? "no exception" : thrown)
                 .isInstanceOf(InterruptedException.class);
         assertFreeFromAnotherThread(bank, 0);
+        assertThat(bank.totalBalance()).isEqualTo(200);
     }
 
     @Test
