@@ -96,7 +96,7 @@ public class BankTest {
     void transfersFromOneAccountAtTheSameInstantNeverOverdrawIt() {
         // Every round, threads on every core at once try to move 2 out of an account holding 3, each to an
         // account of its own: exactly one may succeed.
-        int rounds = 1_000;
+        int rounds = 500;
         int threads = Concurrently.cores();
         Bank[] banks = new Bank[rounds];
         for (int r = 0; r < rounds; r++) {
