@@ -1,0 +1,108 @@
+package workshop.pitfalls;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Exercise 1 (README: "1. Bank"). This is the guide's bank, translated to Java, and it deadlocks: a
+ * transfer locks the account it takes money from, then the account it pays into. When one thread moves
+ * money from account 1 to account 2 while another moves money from 2 to 1, each can hold its first lock
+ * and wait forever for the other's. Run the tests and read the deadlock report they print.
+ *
+ * <p>Make {@code transfer} deadlock-free without giving up one lock per account. Money must be
+ * conserved ({@link #totalBalance()} never changes), no account may go below zero, and a transfer the
+ * balance does not cover returns false and changes nothing.
+ */
+public class Bank {
+
+    /** One account: its balance and the lock that guards it. */
+    private static final class Account {
+        final ReentrantLock lock = new ReentrantLock();
+        long balance;
+
+        Account(long balance) {
+            this.balance = balance;
+        }
+    }
+
+    private final Account[] accounts;
+
+    /** Opens one account per initial balance (each zero or more), numbered from 0. */
+    public Bank(long... initialBalances) {
+        accounts = new Account[initialBalances.length];
+        for (int i = 0; i < initialBalances.length; i++) {
+            if (initialBalances[i] < 0) {
+                throw new IllegalArgumentException("initial balance of account " + i + " must be zero or more, was "
+                        + initialBalances[i]);
+            }
+            accounts[i] = new Account(initialBalances[i]);
+        }
+    }
+
+    /**
+     * Moves {@code amount} from account {@code from} to account {@code to} if {@code from} covers it.
+     *
+     * @return true if the money moved, false if the funds were short (nothing changes then)
+     * @throws IllegalArgumentException if an account does not exist, {@code from == to}, or
+     *     {@code amount} is not more than zero
+     */
+    public boolean transfer(int from, int to, long amount) {
+        checkTransfer(from, to, amount);
+        Account source = accounts[from];
+        Account target = accounts[to];
+        source.lock.lock(); // first the account we take from ...
+        try {
+            target.lock.lock(); // ... then the one we pay into: another thread may lock them the other way round
+            try {
+                if (source.balance < amount) {
+                    return false;
+                }
+                source.balance -= amount;
+                target.balance += amount;
+                return true;
+            } finally {
+                target.lock.unlock();
+            }
+        } finally {
+            source.lock.unlock();
+        }
+    }
+
+    /** The balance of one account. */
+    public long balance(int account) {
+        checkAccount(account, "account");
+        Account a = accounts[account];
+        a.lock.lock();
+        try {
+            return a.balance;
+        } finally {
+            a.lock.unlock();
+        }
+    }
+
+    /** The sum of all balances (exact when no transfer is in flight). */
+    public long totalBalance() {
+        long total = 0;
+        for (int i = 0; i < accounts.length; i++) {
+            total += balance(i);
+        }
+        return total;
+    }
+
+    private void checkTransfer(int from, int to, long amount) {
+        checkAccount(from, "from");
+        checkAccount(to, "to");
+        if (from == to) {
+            throw new IllegalArgumentException("from and to must be different accounts, both were " + from);
+        }
+        if (amount <= 0) {
+            throw new IllegalArgumentException("amount must be more than zero, was " + amount);
+        }
+    }
+
+    private void checkAccount(int account, String name) {
+        if (account < 0 || account >= accounts.length) {
+            throw new IllegalArgumentException(name + " must be an account from 0 to " + (accounts.length - 1)
+                    + ", was " + account);
+        }
+    }
+}

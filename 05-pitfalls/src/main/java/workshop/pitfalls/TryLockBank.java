@@ -1,0 +1,94 @@
+package workshop.pitfalls;
+
+import java.time.Duration;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Exercise 2 (README: "2. TryLockBank"). The other way out of the bank's deadlock: do not wait for the
+ * second lock forever. Take the first account's lock, <em>try</em> the second, and if it is taken,
+ * let go of everything, back off for a moment and try again, until the transfer is done or the
+ * timeout has passed.
+ *
+ * <p>Under heavy traffic in both directions every transfer must finish (no deadlock, and no livelock:
+ * two threads that keep backing off in step never get anywhere). When a lock stays held elsewhere,
+ * {@code transfer} returns {@link TransferOutcome#TIMED_OUT} after about the timeout, and holds no
+ * lock afterwards.
+ *
+ * <p>Everything except {@link #transfer} is written for you; {@link #lockOf} exposes each account's lock
+ * so the tests can hold one and check what you leave held.
+ */
+public class TryLockBank {
+
+    /** What became of a transfer. */
+    public enum TransferOutcome {
+        /** The money moved. */
+        DONE,
+        /** The source account did not cover the amount; nothing changed. */
+        INSUFFICIENT_FUNDS,
+        /** The locks could not be taken within the timeout; nothing changed. */
+        TIMED_OUT
+    }
+
+    private final Lock[] locks;
+    private final long[] balances; // balances[i] is guarded by locks[i]
+
+    /** Opens one account per initial balance (each zero or more), numbered from 0. */
+    public TryLockBank(long... initialBalances) {
+        locks = new Lock[initialBalances.length];
+        balances = new long[initialBalances.length];
+        for (int i = 0; i < initialBalances.length; i++) {
+            if (initialBalances[i] < 0) {
+                throw new IllegalArgumentException("initial balance of account " + i + " must be zero or more, was "
+                        + initialBalances[i]);
+            }
+            locks[i] = new ReentrantLock();
+            balances[i] = initialBalances[i];
+        }
+    }
+
+    /**
+     * Moves {@code amount} from account {@code from} to account {@code to}, waiting at most about
+     * {@code timeout} for the two accounts' locks.
+     *
+     * @return {@code DONE}, {@code INSUFFICIENT_FUNDS} (nothing changes), or {@code TIMED_OUT} (nothing
+     *     changes, and no lock is left held)
+     * @throws IllegalArgumentException if an account does not exist, {@code from == to}, {@code amount}
+     *     is not more than zero, or {@code timeout} is negative
+     * @throws InterruptedException if the thread is interrupted while it waits or backs off
+     */
+    public TransferOutcome transfer(int from, int to, long amount, Duration timeout) throws InterruptedException {
+        throw new UnsupportedOperationException("TODO 05-pitfalls exercise 2: TryLockBank.transfer()");
+    }
+
+    /** The balance of one account. */
+    public long balance(int account) {
+        Lock lock = lockOf(account);
+        lock.lock();
+        try {
+            return balances[account];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The sum of all balances (exact when no transfer is in flight). */
+    public long totalBalance() {
+        long total = 0;
+        for (int i = 0; i < balances.length; i++) {
+            total += balance(i);
+        }
+        return total;
+    }
+
+    /**
+     * The lock that guards one account's balance. For tests and inspection: a caller that takes it
+     * blocks every transfer that involves the account.
+     */
+    public Lock lockOf(int account) {
+        if (account < 0 || account >= locks.length) {
+            throw new IllegalArgumentException("account must be from 0 to " + (locks.length - 1) + ", was " + account);
+        }
+        return locks[account];
+    }
+}

@@ -1,0 +1,180 @@
+package workshop.pitfalls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import workshop.testkit.Concurrently;
+import workshop.testkit.PassesOnSkeleton;
+
+/**
+ * Exercise 1: README "1. Bank". A deadlock shows up here as a failure from the deadlock watchdog, with a
+ * report of the threads, the lock each waits for and the thread that holds it (README: "Reading a thread
+ * dump").
+ */
+public class BankTest {
+
+    private static final int THREADS = 8;
+    private static final int TRANSFERS_PER_THREAD = 20_000;
+    /**
+     * How long each thread keeps transferring at least. A lock-ordering deadlock needs two threads inside
+     * their transfers at the same instant; on a busy machine the threads may run one after another for a
+     * while, so a fixed number of transfers could be over before they ever overlap.
+     */
+    private static final Duration KEEP_GOING = Duration.ofMillis(700);
+    private static final long INITIAL = 1L << 40; // more than any run can move out of one account
+
+    @Test
+    void opposingTransfersNeverDeadlock() {
+        // Half the threads move money from 0 to 1, the other half from 1 to 0, all at once.
+        Bank bank = new Bank(INITIAL, INITIAL);
+        AtomicLong refused = new AtomicLong();
+
+        hammer((t, i) -> {
+            boolean done = t % 2 == 0 ? bank.transfer(0, 1, 1) : bank.transfer(1, 0, 1);
+            if (!done) {
+                refused.incrementAndGet();
+            }
+        });
+
+        assertThat(refused.get()).withFailMessage(
+                "%d transfers of 1 were refused although both accounts always held far more than that", refused.get())
+                .isZero();
+        assertMoneyConserved(bank, 2, 2 * INITIAL);
+    }
+
+    @Test
+    void transfersAroundACycleNeverDeadlock() {
+        // Three accounts, money flowing 0 -> 1 -> 2 -> 0: a cycle of three locks instead of two.
+        Bank bank = new Bank(INITIAL, INITIAL, INITIAL);
+        AtomicLong refused = new AtomicLong();
+
+        hammer((t, i) -> {
+            int from = t % 3;
+            if (!bank.transfer(from, (from + 1) % 3, 1)) {
+                refused.incrementAndGet();
+            }
+        });
+
+        assertThat(refused.get()).withFailMessage(
+                "%d transfers of 1 were refused although every account always held far more than that", refused.get())
+                .isZero();
+        assertMoneyConserved(bank, 3, 3 * INITIAL);
+    }
+
+    @Test
+    void randomTransfersConserveMoneyAndNeverOverdraw() {
+        // Small balances and random amounts: many transfers must be refused, none may overdraw.
+        int accounts = 5;
+        long initial = 100;
+        Bank bank = new Bank(initial, initial, initial, initial, initial);
+        AtomicLong done = new AtomicLong();
+        AtomicLong refused = new AtomicLong();
+
+        hammer((t, i) -> {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            int from = random.nextInt(accounts);
+            int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
+            if (bank.transfer(from, to, 1 + random.nextInt(60))) {
+                done.incrementAndGet();
+            } else {
+                refused.incrementAndGet();
+            }
+        });
+
+        assertMoneyConserved(bank, accounts, accounts * initial);
+        assertThat(done.get()).withFailMessage("no transfer succeeded at all").isPositive();
+    }
+
+    @Test
+    @PassesOnSkeleton("the skeleton checks the balance under both locks; this test catches a fix that moves the check"
+            + " out of the locked section")
+    void transfersFromOneAccountAtTheSameInstantNeverOverdrawIt() {
+        // Every round, threads on every core at once try to move 2 out of an account holding 3, each to an
+        // account of its own: exactly one may succeed.
+        int rounds = 500;
+        int threads = Concurrently.cores();
+        Bank[] banks = new Bank[rounds];
+        for (int r = 0; r < rounds; r++) {
+            long[] balances = new long[threads + 1];
+            balances[0] = 3;
+            banks[r] = new Bank(balances);
+        }
+        AtomicIntegerArray successes = new AtomicIntegerArray(rounds);
+
+        Concurrently.threads(threads).named("teller").inLockstep(rounds, (t, round) -> {
+            if (banks[round].transfer(0, t + 1, 2)) {
+                successes.incrementAndGet(round);
+            }
+        });
+
+        int wrongRounds = 0;
+        String example = "";
+        for (int r = 0; r < rounds; r++) {
+            if (successes.get(r) != 1 || banks[r].balance(0) != 1) {
+                if (wrongRounds++ == 0) {
+                    example = successes.get(r) + " transfers of 2 succeeded and account 0 holds " + banks[r].balance(0);
+                }
+            }
+        }
+        assertThat(wrongRounds).withFailMessage(
+                "in %d of %d rounds an account holding 3 ended wrong (for example: %s). Several transfers checked"
+                        + " the balance before any of them took the money (check-then-act): the check must happen"
+                        + " while the transfer holds the account's lock.", wrongRounds, rounds, example).isZero();
+    }
+
+    @Test
+    @PassesOnSkeleton("single-threaded behaviour: the skeleton gets it right; its bug shows only under concurrency")
+    void refusesATransferTheBalanceDoesNotCover() {
+        Bank bank = new Bank(5, 0);
+        assertThat(bank.transfer(0, 1, 6)).isFalse();
+        assertThat(bank.balance(0)).isEqualTo(5);
+        assertThat(bank.balance(1)).isZero();
+        assertThat(bank.transfer(0, 1, 5)).isTrue();
+        assertThat(bank.balance(0)).isZero();
+        assertThat(bank.balance(1)).isEqualTo(5);
+        assertThat(bank.totalBalance()).isEqualTo(5);
+    }
+
+    @Test
+    @PassesOnSkeleton("the skeleton already rejects bad arguments: keep those checks when you fix it")
+    void rejectsBadArguments() {
+        Bank bank = new Bank(10, 10);
+        assertThatThrownBy(() -> bank.transfer(0, 0, 1)).as("same account").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bank.transfer(0, 1, 0)).as("zero amount").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bank.transfer(0, 1, -3)).as("negative amount").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bank.transfer(0, 2, 1)).as("unknown account").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bank.transfer(-1, 1, 1)).as("unknown account").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Bank(10, -1)).as("negative balance").isInstanceOf(IllegalArgumentException.class);
+        assertThat(bank.totalBalance()).isEqualTo(20);
+    }
+
+    /** THREADS threads released together, each transferring until it has done enough for long enough. */
+    private static void hammer(Concurrently.Repeated transfer) {
+        Concurrently.threads(THREADS).named("teller").run(t -> {
+            long end = System.nanoTime() + KEEP_GOING.toNanos();
+            for (int i = 0; i < TRANSFERS_PER_THREAD || System.nanoTime() - end < 0; i++) {
+                transfer.run(t, i);
+            }
+        });
+    }
+
+    private static void assertMoneyConserved(Bank bank, int accounts, long expectedTotal) {
+        for (int i = 0; i < accounts; i++) {
+            long balance = bank.balance(i);
+            assertThat(balance).withFailMessage(
+                    "account %d holds %d: an account went below zero. The balance check and the withdrawal must happen"
+                            + " under the account's lock, as one step.", i, balance).isNotNegative();
+        }
+        long total = bank.totalBalance();
+        assertThat(total).withFailMessage(
+                "the bank held %d before the transfers and %d after: %d was %s. A transfer must hold the locks of"
+                        + " both its accounts while it moves the money, or concurrent updates overwrite each other.",
+                expectedTotal, total, Math.abs(total - expectedTotal), total < expectedTotal ? "lost" : "created")
+                .isEqualTo(expectedTotal);
+    }
+}

@@ -1,0 +1,317 @@
+package workshop.pitfalls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+import workshop.pitfalls.DeadlockDetector.DeadlockCycle;
+import workshop.pitfalls.support.Worker;
+import workshop.testkit.DeadlocksOnPurpose;
+
+/**
+ * Exercise 3: README "3. DeadlockDetector". These tests make real deadlocks and break them again: every
+ * deadlocked thread waits for at least one lock interruptibly ({@code lockInterruptibly}), so interrupting
+ * it frees the cycle. (A cycle of {@code synchronized} blocks alone could never be undone: a thread
+ * blocked on entering a monitor ignores interrupts. That is why the "monitor" test uses a cycle of one
+ * monitor and one lock.) Other deadlocks in this JVM (say, from a bank that still deadlocks) may be
+ * visible too; the tests only look at cycles with their own threads.
+ */
+@DeadlocksOnPurpose("the detector needs real deadlocks to find; each test breaks its own by interrupting its threads")
+public class DeadlockDetectorTest {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    @Test
+    void findsADeadlockOverTwoReentrantLocks() throws Exception {
+        try (Deadlock deadlock = Deadlock.overTwoLocks("alice", "bob")) {
+            List<DeadlockCycle> cycles = cyclesWith(new DeadlockDetector().findDeadlocks(), deadlock);
+
+            assertOneCycleOfExactly(cycles, deadlock);
+            assertReportNamesWhoWaitsForWhat(cycles.get(0).report(), deadlock);
+            assertThat(cycles.get(0).report()).withFailMessage(
+                    "the report should name the lock class (ReentrantLock), it was:%n%s", cycles.get(0).report())
+                    .contains("ReentrantLock");
+        }
+    }
+
+    @Test
+    void findsADeadlockOverASynchronizedMonitorAndALock() throws Exception {
+        try (Deadlock deadlock = Deadlock.overAMonitorAndALock("carol", "dave")) {
+            List<DeadlockCycle> cycles = cyclesWith(new DeadlockDetector().findDeadlocks(), deadlock);
+
+            assertOneCycleOfExactly(cycles, deadlock);
+            String report = cycles.get(0).report();
+            assertReportNamesWhoWaitsForWhat(report, deadlock);
+            String monitor = deadlock.monitor.getClass().getName() + "@"
+                    + Integer.toHexString(System.identityHashCode(deadlock.monitor));
+            assertThat(report).withFailMessage(
+                    "\"dave\" waits to enter synchronized (%s) while \"carol\" is inside; the report should name that"
+                            + " monitor (class and identity hash), it was:%n%s", monitor, report)
+                    .contains(monitor);
+        }
+    }
+
+    @Test
+    void leavesOutAThreadThatOnlyWaitsForADeadlockedThread() throws Exception {
+        // mallory waits for a lock that alice holds: she is stuck behind the deadlock (the JVM lists her
+        // among the deadlocked threads), but she is not part of the cycle.
+        try (Deadlock deadlock = Deadlock.overTwoLocks("alice", "bob");
+                Worker<Void> mallory = Worker.start("mallory", () -> {
+                    deadlock.locks.get(0).lockInterruptibly();
+                    deadlock.locks.get(0).unlock();
+                    return null;
+                })) {
+            long alice = deadlock.threads.get(0).threadId();
+            boolean waiting = Worker.awaitCondition(() -> {
+                ThreadInfo info = THREADS.getThreadInfo(mallory.thread().threadId());
+                return info != null && info.getLockOwnerId() == alice;
+            }, Duration.ofSeconds(5));
+            assertThat(waiting).withFailMessage("test setup: mallory did not start waiting for alice's lock").isTrue();
+
+            List<DeadlockCycle> all = new DeadlockDetector().findDeadlocks();
+
+            List<DeadlockCycle> withMallory = all.stream().filter(c -> c.threads().stream()
+                    .anyMatch(t -> t.getThreadId() == mallory.thread().threadId())).toList();
+            assertThat(withMallory).withFailMessage(
+                    "\"mallory\" waits for a lock that \"alice\" holds, but nobody waits for mallory: she is stuck"
+                            + " behind the cycle, not part of it. findDeadlockedThreads() lists such threads too; follow"
+                            + " the lock owners to find which threads form the cycle. Found %s", describe(withMallory))
+                    .isEmpty();
+            assertOneCycleOfExactly(cyclesWith(all, deadlock), deadlock);
+        }
+    }
+
+    @Test
+    void separatesTwoIndependentDeadlocksIntoTwoCycles() throws Exception {
+        try (Deadlock first = Deadlock.overTwoLocks("erin", "frank");
+                Deadlock second = Deadlock.overAMonitorAndALock("grace", "heidi")) {
+            List<DeadlockCycle> all = new DeadlockDetector().findDeadlocks();
+
+            List<DeadlockCycle> withFirst = cyclesWith(all, first);
+            List<DeadlockCycle> withSecond = cyclesWith(all, second);
+            assertOneCycleOfExactly(withFirst, first);
+            assertOneCycleOfExactly(withSecond, second);
+        }
+    }
+
+    @Test
+    void findsNoDeadlockWhereThreadsOnlyWaitInLine() throws Exception {
+        // ivan holds a lock and waits for a latch; judy waits for ivan's lock: judy is blocked, but it is a
+        // queue, not a cycle (ivan can go on as soon as the latch opens).
+        ReentrantLock lock = new ReentrantLock();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (Worker<Void> ivan = Worker.start("ivan", () -> {
+            lock.lockInterruptibly();
+            try {
+                holding.countDown();
+                release.await();
+            } finally {
+                lock.unlock();
+            }
+            return null;
+        })) {
+            try {
+                holding.await();
+                try (Worker<Void> judy = Worker.start("judy", () -> {
+                    lock.lockInterruptibly();
+                    lock.unlock();
+                    return null;
+                })) {
+                    judy.awaitBlocked(Duration.ofSeconds(2));
+                    ivan.awaitBlocked(Duration.ofSeconds(2));
+                    Set<Long> ours = Set.of(ivan.thread().threadId(), judy.thread().threadId());
+
+                    List<DeadlockCycle> cycles = new DeadlockDetector().findDeadlocks();
+
+                    List<DeadlockCycle> wrong = cycles.stream()
+                            .filter(c -> c.threads().stream().anyMatch(t -> ours.contains(t.getThreadId()))).toList();
+                    assertThat(wrong).withFailMessage(
+                            "\"judy\" waits for a lock that \"ivan\" holds, and \"ivan\" waits for a latch, not a lock:"
+                                    + " that is no deadlock, but the detector reported %s", describe(wrong))
+                            .isEmpty();
+                    release.countDown();
+                }
+            } finally {
+                release.countDown();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+
+    /** The cycles that contain at least one of the deadlock's threads. */
+    private static List<DeadlockCycle> cyclesWith(List<DeadlockCycle> cycles, Deadlock deadlock) {
+        assertThat(cycles).withFailMessage("findDeadlocks() returned null; no deadlock is an empty list").isNotNull();
+        Set<Long> ours = deadlock.ids();
+        return cycles.stream().filter(c -> c.threads().stream().anyMatch(t -> ours.contains(t.getThreadId()))).toList();
+    }
+
+    private static void assertOneCycleOfExactly(List<DeadlockCycle> cycles, Deadlock deadlock) {
+        assertThat(cycles).withFailMessage(
+                "\"%s\" and \"%s\" are deadlocked (each holds the lock the other waits for): expected one cycle with"
+                        + " both, found %s", deadlock.names().get(0), deadlock.names().get(1), describe(cycles))
+                .hasSize(1);
+        Set<Long> ids = cycles.get(0).threads().stream().map(ThreadInfo::getThreadId).collect(Collectors.toSet());
+        assertThat(ids).withFailMessage(
+                "the cycle of %s should hold exactly those two threads, it holds %s: one DeadlockCycle per cycle, with"
+                        + " every thread of that cycle and no other", deadlock.names(), describe(cycles))
+                .isEqualTo(deadlock.ids());
+    }
+
+    /** Every thread's line names the thread, the lock it waits for, and that lock's holder. */
+    private static void assertReportNamesWhoWaitsForWhat(String report, Deadlock deadlock) {
+        assertThat(report).withFailMessage("report() returned null").isNotNull();
+        List<String> lines = Arrays.asList(report.split("\\R"));
+        for (Thread thread : deadlock.threads) {
+            ThreadInfo info = THREADS.getThreadInfo(thread.threadId());
+            String name = '"' + thread.getName() + '"';
+            String lock = info.getLockName();
+            String owner = '"' + info.getLockOwnerName() + '"';
+            boolean found = lines.stream().anyMatch(l -> l.contains(name) && l.contains(lock) && l.indexOf(owner,
+                    l.indexOf(lock)) >= 0);
+            if (!found) {
+                throw new AssertionFailedError("the report should have a line that names " + name + ", the lock it waits"
+                        + " for (" + lock + ") and, after it, the holder of that lock (" + owner + "), for example:\n  "
+                        + name + " waits for " + lock + " held by " + owner + "\nThe report was:\n" + report
+                        + "\n(ThreadInfo has getThreadName(), getLockName() and getLockOwnerName().)");
+            }
+        }
+    }
+
+    private static String describe(List<DeadlockCycle> cycles) {
+        if (cycles.isEmpty()) {
+            return "none";
+        }
+        return cycles.stream().map(c -> c.threads().stream().map(t -> '"' + t.getThreadName() + '"')
+                .collect(Collectors.joining(", ", "[", "]"))).collect(Collectors.joining(", ", cycles.size() + " cycle(s): ", ""));
+    }
+
+    /**
+     * Two threads in a real deadlock, each holding what the other waits for. At least one of them waits
+     * interruptibly, so {@link #close()} can break the cycle by interrupting both, and joins them.
+     */
+    private static final class Deadlock implements AutoCloseable {
+
+        final List<Thread> threads = new ArrayList<>();
+        final List<ReentrantLock> locks = new ArrayList<>();
+        final Object monitor = new Object();
+        private final List<Worker<Void>> workers = new ArrayList<>();
+        private final CountDownLatch bothHoldTheirFirstLock = new CountDownLatch(2);
+
+        /** {@code a} holds lock 1 and waits for lock 2; {@code b} holds lock 2 and waits for lock 1. */
+        static Deadlock overTwoLocks(String a, String b) throws InterruptedException {
+            ReentrantLock lock1 = new ReentrantLock();
+            ReentrantLock lock2 = new ReentrantLock();
+            Deadlock d = new Deadlock();
+            d.locks.add(lock1);
+            d.locks.add(lock2);
+            d.start(a, () -> d.lockBoth(lock1, lock2));
+            d.start(b, () -> d.lockBoth(lock2, lock1));
+            d.awaitFormed();
+            return d;
+        }
+
+        /**
+         * {@code a} is inside {@code synchronized (monitor)} and waits for a lock (interruptibly); {@code b}
+         * holds that lock and waits to enter the monitor. Interrupting {@code a} breaks the cycle: it leaves
+         * the monitor, {@code b} enters, finishes and releases the lock.
+         */
+        static Deadlock overAMonitorAndALock(String a, String b) throws InterruptedException {
+            ReentrantLock lock = new ReentrantLock();
+            Deadlock d = new Deadlock();
+            d.start(a, () -> {
+                synchronized (d.monitor) {
+                    d.holdingFirst();
+                    lock.lockInterruptibly();
+                    lock.unlock();
+                }
+            });
+            d.start(b, () -> {
+                lock.lockInterruptibly();
+                try {
+                    d.holdingFirst();
+                    synchronized (d.monitor) {
+                        d.monitor.hashCode(); // entered: the cycle is broken
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            });
+            d.awaitFormed();
+            return d;
+        }
+
+        private interface Body {
+            void run() throws InterruptedException;
+        }
+
+        private void start(String name, Body body) {
+            Worker<Void> worker = Worker.start(name, () -> {
+                body.run();
+                return null;
+            });
+            workers.add(worker);
+            threads.add(worker.thread());
+        }
+
+        private void lockBoth(ReentrantLock first, ReentrantLock second) throws InterruptedException {
+            first.lockInterruptibly();
+            try {
+                holdingFirst();
+                second.lockInterruptibly();
+                second.unlock();
+            } finally {
+                first.unlock();
+            }
+        }
+
+        private void holdingFirst() throws InterruptedException {
+            bothHoldTheirFirstLock.countDown();
+            bothHoldTheirFirstLock.await();
+        }
+
+        /** Waits until each thread waits for a lock the other one holds. */
+        private void awaitFormed() throws InterruptedException {
+            long a = threads.get(0).threadId();
+            long b = threads.get(1).threadId();
+            boolean formed = Worker.awaitCondition(() -> waitsFor(a, b) && waitsFor(b, a), Duration.ofSeconds(5));
+            if (!formed) {
+                close();
+                throw new AssertionFailedError("test setup: the deadlock of " + names() + " did not form within 5 s");
+            }
+        }
+
+        private static boolean waitsFor(long waiter, long holder) {
+            ThreadInfo info = THREADS.getThreadInfo(waiter);
+            return info != null && info.getLockOwnerId() == holder;
+        }
+
+        Set<Long> ids() {
+            return threads.stream().map(Thread::threadId).collect(Collectors.toSet());
+        }
+
+        List<String> names() {
+            return threads.stream().map(Thread::getName).toList();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            threads.forEach(Thread::interrupt);
+            for (Worker<Void> worker : workers) {
+                worker.close();
+            }
+        }
+    }
+}

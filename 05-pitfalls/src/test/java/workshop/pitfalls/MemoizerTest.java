@@ -1,0 +1,159 @@
+package workshop.pitfalls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+import workshop.pitfalls.support.Worker;
+import workshop.testkit.Concurrently;
+
+/** Exercise 4: README "4. Memoizer". */
+public class MemoizerTest {
+
+    private static final int ASKERS = 16;
+
+    @Test
+    void sixteenThreadsAskingForOneKeyAtOnceComputeItOnce() {
+        // The computation does not return until every other asker is inside get(): either computing too
+        // (check-then-act let it through) or waiting for the one computation. So the race is certain.
+        AtomicInteger invocations = new AtomicInteger();
+        Set<Thread> askers = ConcurrentHashMap.newKeySet();
+        Set<Thread> computing = ConcurrentHashMap.newKeySet();
+        Memoizer<String, Integer> memoizer = new Memoizer<>(key -> {
+            invocations.incrementAndGet();
+            computing.add(Thread.currentThread());
+            Worker.awaitCondition(() -> askers.size() == ASKERS
+                    && askers.stream().allMatch(t -> computing.contains(t) || isWaiting(t)), Duration.ofSeconds(5));
+            return key.length();
+        });
+
+        List<Integer> results = Concurrently.threads(ASKERS).named("asker").call(t -> {
+            askers.add(Thread.currentThread());
+            return memoizer.get("answer");
+        });
+
+        assertThat(invocations.get()).withFailMessage(
+                "%d threads asked for the same key at once and the function ran %d times, expected once. Each thread"
+                        + " looked the key up, found it missing and computed it: check-then-act. The lookup and the"
+                        + " claim \"I compute this key\" must be one atomic step, and the other threads must wait for"
+                        + " that one result (README 4: a map of futures).", ASKERS, invocations.get())
+                .isEqualTo(1);
+        assertThat(results).withFailMessage("every asker should get the computed value 6, they got %s", results)
+                .containsOnly(6);
+    }
+
+    private static boolean isWaiting(Thread thread) {
+        return switch (thread.getState()) {
+            case WAITING, TIMED_WAITING, BLOCKED -> true;
+            default -> false;
+        };
+    }
+
+    @Test
+    void differentKeysAreComputedInParallel() throws Exception {
+        // The computation of "slow" waits until the computation of "other" has started. That can only
+        // happen if get("other") does not wait for get("slow") to finish.
+        Duration patience = Duration.ofSeconds(2);
+        CountDownLatch slowStarted = new CountDownLatch(1);
+        CountDownLatch otherStarted = new CountDownLatch(1);
+        Memoizer<String, String> memoizer = new Memoizer<>(key -> {
+            if (key.equals("slow")) {
+                slowStarted.countDown();
+                return awaitQuietly(otherStarted, patience) ? "slow" : "slow, alone";
+            }
+            otherStarted.countDown();
+            return key;
+        });
+
+        String slowResult;
+        try (Worker<String> slow = Worker.start("asks-for-slow", () -> memoizer.get("slow"))) {
+            if (!slow.awaitLatchOrEnd(slowStarted, Duration.ofSeconds(5))) {
+                throw new AssertionFailedError("get(\"slow\") did not start computing within 5 s"
+                        + (slow.failure() != null ? ": it threw " + slow.failure() : ""));
+            }
+            try (Worker<String> other = Worker.start("asks-for-other", () -> memoizer.get("other"))) {
+                slowResult = slow.result(Duration.ofSeconds(5), "get(\"slow\") should end once its computation returns.");
+                other.result(Duration.ofSeconds(5), "get(\"other\") should end once its computation returns.");
+            }
+        }
+        assertThat(slowResult).withFailMessage(
+                "while \"slow\" was being computed, the computation of \"other\" did not start within %d ms: get(\"other\")"
+                        + " waited for an unrelated key. Do not hold a lock while the function runs; only claiming a"
+                        + " key needs to be atomic (README 4).", patience.toMillis())
+                .isEqualTo("slow");
+    }
+
+    private static boolean awaitQuietly(CountDownLatch latch, Duration limit) {
+        try {
+            return latch.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Test
+    void aFailedComputationIsNotCachedAndItsExceptionReachesTheCaller() throws Exception {
+        AtomicInteger invocations = new AtomicInteger();
+        IllegalStateException failure = new IllegalStateException("the service is down");
+        Memoizer<String, String> memoizer = new Memoizer<>(key -> {
+            if (invocations.incrementAndGet() == 1) {
+                throw failure;
+            }
+            return key.toUpperCase();
+        });
+
+        Throwable thrown = null;
+        try {
+            memoizer.get("quote");
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        assertThat(thrown).withFailMessage(
+                "the function threw %s; get() should throw that very exception (not wrapped), but %s", failure,
+                thrown == null ? "it returned normally" : "it threw " + thrown)
+                .isSameAs(failure);
+
+        String retried;
+        try {
+            retried = memoizer.get("quote");
+        } catch (RuntimeException e) {
+            throw new AssertionFailedError("the first computation of \"quote\" failed with " + e + "; the next get()"
+                    + " must compute again, but it threw again after " + invocations.get() + " computation(s): the"
+                    + " failure stayed in the cache. Remove a failed computation from the cache (README 4).", e);
+        }
+        assertThat(retried).withFailMessage(
+                "the first computation of \"quote\" failed, so the next get() must compute again; it returned %s after %d"
+                        + " computation(s). A failure must not stay in the cache (remove it when the computation throws).",
+                retried, invocations.get())
+                .isEqualTo("QUOTE");
+        assertThat(memoizer.get("quote")).isEqualTo("QUOTE");
+        assertThat(invocations.get()).withFailMessage(
+                "after one failure and one success the function should have run twice, it ran %d times: the success"
+                        + " should be cached", invocations.get())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void computesEachKeyOnceAndRemembersIt() throws Exception {
+        AtomicInteger invocations = new AtomicInteger();
+        Memoizer<Integer, Integer> squares = new Memoizer<>(n -> {
+            invocations.incrementAndGet();
+            return n * n;
+        });
+        for (int round = 0; round < 3; round++) {
+            for (int n = 0; n < 10; n++) {
+                assertThat(squares.get(n)).isEqualTo(n * n);
+            }
+        }
+        assertThat(invocations.get()).withFailMessage("10 keys asked for 3 times each: expected 10 computations, saw %d",
+                invocations.get()).isEqualTo(10);
+    }
+}

@@ -1,0 +1,174 @@
+package workshop.pitfalls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+import workshop.pitfalls.support.Worker;
+import workshop.testkit.BusyWait;
+import workshop.testkit.Concurrently;
+
+/** Exercise 6: README "6. TicketLock". */
+public class TicketLockTest {
+
+    private static final int WAITERS = 6;
+    private static final int ROUNDS = 3;
+
+    @Test
+    void threadsAcquireInTheOrderTheyArrived() throws Exception {
+        for (int round = 1; round <= ROUNDS; round++) {
+            assertFirstComeFirstServed(round);
+        }
+    }
+
+    /**
+     * The test thread holds the lock while WAITERS threads arrive one by one (each waits before the next
+     * starts). Then everyone who gets the lock releases it and asks for it again at once: a barging lock
+     * hands it straight back to the thread that just released it, a fair lock puts that thread in line.
+     */
+    private static void assertFirstComeFirstServed(int round) throws Exception {
+        TicketLock lock = new TicketLock();
+        Queue<String> acquired = new ConcurrentLinkedQueue<>();
+        List<Worker<Void>> waiters = new ArrayList<>();
+        lock.lock();
+        boolean holding = true;
+        try {
+            for (int i = 0; i < WAITERS; i++) {
+                String name = "waiter-" + i;
+                Worker<Void> waiter = Worker.start(name, () -> {
+                    lock.lock();
+                    acquired.add(name);
+                    lock.unlock();
+                    lock.lock(); // at once again: must queue behind those already waiting
+                    acquired.add(name + " again");
+                    lock.unlock();
+                    return null;
+                });
+                waiters.add(waiter);
+                // A waiter that has started to wait has drawn its ticket: only then may the next one arrive.
+                if (!waiter.awaitBlocked(Duration.ofSeconds(2))) {
+                    throw new AssertionFailedError("\"" + name + "\" called lock() while the lock was held, but it"
+                            + " was still running 2 s later instead of waiting: it busy-waits (spins or yields in a"
+                            + " loop). Wait on a Condition until your ticket is served (README 6)."
+                            + (waiter.failure() != null ? " It threw " + waiter.failure() : ""));
+                }
+            }
+            holding = false;
+            lock.unlock();
+            lock.lock(); // the former holder asks again at once, too
+            acquired.add("holder again");
+            lock.unlock();
+            for (Worker<Void> waiter : waiters) {
+                waiter.result("every waiter should get the lock once the holder releases it");
+            }
+        } finally {
+            if (holding) {
+                lock.unlock();
+            }
+            for (Worker<Void> waiter : waiters) {
+                waiter.close();
+            }
+        }
+
+        List<String> order = List.copyOf(acquired);
+        List<String> expectedStart = new ArrayList<>();
+        for (int i = 0; i < WAITERS; i++) {
+            expectedStart.add("waiter-" + i);
+        }
+        assertThat(order.subList(0, WAITERS)).withFailMessage(
+                "round %d: %d threads arrived in the order %s, but the lock was taken in the order %s. A thread that"
+                        + " releases the lock and asks again at once got ahead of threads that had waited longer"
+                        + " (barging). Serve the threads in the order they arrived: each draws a ticket number when"
+                        + " it arrives, and the lock serves the numbers in order (README 6).",
+                round, WAITERS, expectedStart, order)
+                .isEqualTo(expectedStart);
+    }
+
+    @Test
+    void aWaitingThreadCostsNoCpu() throws Exception {
+        TicketLock lock = new TicketLock();
+        CountDownLatch aboutToLock = new CountDownLatch(1);
+        lock.lock();
+        try (Worker<Void> waiter = Worker.start("waiter", () -> {
+            aboutToLock.countDown();
+            lock.lock();
+            lock.unlock();
+            return null;
+        })) {
+            try {
+                aboutToLock.await();
+                BusyWait.assertWaitsWithoutSpinning(waiter.thread());
+            } finally {
+                lock.unlock();
+            }
+            waiter.result("the waiter should get the lock once it is released");
+        }
+    }
+
+    @Test
+    void onlyOneThreadAtATimeHoldsTheLock() {
+        int threads = 4;
+        int iterations = 5_000;
+        TicketLock lock = new TicketLock();
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        long[] counter = new long[1];
+
+        Concurrently.threads(threads).named("worker").repeat(iterations, (t, i) -> {
+            lock.lock();
+            try {
+                if (inside.incrementAndGet() != 1) {
+                    overlaps.incrementAndGet();
+                }
+                counter[0]++;
+                inside.decrementAndGet();
+            } finally {
+                lock.unlock();
+            }
+        });
+
+        assertThat(overlaps.get()).withFailMessage(
+                "%d times a thread found another one inside the lock: two threads held it at once", overlaps.get())
+                .isZero();
+        assertThat(counter[0]).withFailMessage("expected %d increments under the lock, saw %d: updates were lost",
+                (long) threads * iterations, counter[0]).isEqualTo((long) threads * iterations);
+    }
+
+    @Test
+    void onlyTheHolderMayUnlock() throws Exception {
+        TicketLock lock = new TicketLock();
+        assertThatThrownBy(lock::unlock).as("unlock() of a lock nobody holds")
+                .isInstanceOf(IllegalMonitorStateException.class);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (Worker<Void> holder = Worker.start("holder", () -> {
+            lock.lock();
+            try {
+                holding.countDown();
+                release.await();
+            } finally {
+                lock.unlock();
+            }
+            return null;
+        })) {
+            try {
+                holding.await();
+                assertThatThrownBy(lock::unlock).as("unlock() by a thread that does not hold the lock")
+                        .isInstanceOf(IllegalMonitorStateException.class);
+            } finally {
+                release.countDown();
+            }
+            holder.result("the holder should release the lock");
+        }
+        lock.lock(); // still a working lock: the failed unlock() changed nothing
+        lock.unlock();
+    }
+}

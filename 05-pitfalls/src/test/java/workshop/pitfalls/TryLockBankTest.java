@@ -1,0 +1,191 @@
+package workshop.pitfalls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import org.junit.jupiter.api.Test;
+import workshop.pitfalls.TryLockBank.TransferOutcome;
+import workshop.pitfalls.support.Worker;
+import org.opentest4j.AssertionFailedError;
+import workshop.testkit.BusyWait;
+import workshop.testkit.Concurrently;
+
+/** Exercise 2: README "2. TryLockBank". */
+public class TryLockBankTest {
+
+    private static final long INITIAL = 1L << 40; // more than any run can move out of one account
+    /** Far longer than any transfer needs, even on a loaded machine. */
+    private static final Duration GENEROUS = Duration.ofSeconds(3);
+    /** The timeout of the tests that make a transfer time out. */
+    private static final Duration SHORT = Duration.ofMillis(300);
+
+    @Test
+    void everyTransferFinishesUnderHeavyOpposingTraffic() {
+        int threads = 8;
+        int transfers = 2_000;
+        TryLockBank bank = new TryLockBank(INITIAL, INITIAL);
+
+        // Each thread keeps going for a minimum time, so that the threads really overlap on a busy machine.
+        List<Map<TransferOutcome, Integer>> outcomes = Concurrently.threads(threads).named("teller").call(t -> {
+            Map<TransferOutcome, Integer> seen = new EnumMap<>(TransferOutcome.class);
+            long end = System.nanoTime() + Duration.ofMillis(500).toNanos();
+            for (int i = 0; i < transfers || System.nanoTime() - end < 0; i++) {
+                TransferOutcome outcome = t % 2 == 0 ? bank.transfer(0, 1, 1, GENEROUS) : bank.transfer(1, 0, 1, GENEROUS);
+                seen.merge(outcome, 1, Integer::sum);
+            }
+            return seen;
+        });
+
+        Map<TransferOutcome, Integer> total = new EnumMap<>(TransferOutcome.class);
+        outcomes.forEach(m -> m.forEach((k, v) -> total.merge(k, v, Integer::sum)));
+        assertThat(total).withFailMessage(
+                "expected every transfer DONE (each had %d ms, far more than it needs), saw %s. A TIMED_OUT here means"
+                        + " the threads kept getting in each other's way: a lock left held after a failed attempt, or"
+                        + " threads that back off and retry in step (livelock: make the backoff random).",
+                GENEROUS.toMillis(), total)
+                .containsOnlyKeys(TransferOutcome.DONE);
+        assertThat(bank.totalBalance()).withFailMessage("money was %s: the bank held %d and now holds %d",
+                bank.totalBalance() < 2 * INITIAL ? "lost" : "created", 2 * INITIAL, bank.totalBalance())
+                .isEqualTo(2 * INITIAL);
+        long net = 0;
+        for (int t = 0; t < threads; t++) {
+            int done = outcomes.get(t).getOrDefault(TransferOutcome.DONE, 0);
+            net += t % 2 == 0 ? done : -done;
+        }
+        assertThat(bank.balance(1) - INITIAL).withFailMessage(
+                "the DONE transfers moved %d from account 0 to account 1 (net), but account 1 changed by %d",
+                net, bank.balance(1) - INITIAL).isEqualTo(net);
+    }
+
+    @Test
+    void aHeldTargetLockMakesTheTransferTimeOutAndLeavesNothingHeld() throws Exception {
+        assertTimesOutWhileHeld(1, "the target account's");
+    }
+
+    @Test
+    void aHeldSourceLockMakesTheTransferTimeOutAndLeavesNothingHeld() throws Exception {
+        assertTimesOutWhileHeld(0, "the source account's");
+    }
+
+    /** Holds one account's lock while a transfer from 0 to 1 runs with a short timeout. */
+    private static void assertTimesOutWhileHeld(int heldAccount, String whose) throws Exception {
+        TryLockBank bank = new TryLockBank(100, 100);
+        Lock held = bank.lockOf(heldAccount);
+        held.lock();
+        Worker<TransferOutcome> transfer = null;
+        long elapsedMillis;
+        TransferOutcome outcome;
+        try {
+            long start = System.nanoTime();
+            transfer = Worker.start("transfer", () -> bank.transfer(0, 1, 10, SHORT));
+            outcome = transfer.result(Duration.ofSeconds(5), "transfer(0, 1, 10, " + SHORT.toMillis() + " ms) ignored its"
+                    + " timeout while " + whose + " lock was held by another thread: it must give up after about the"
+                    + " timeout (wait for a lock with tryLock(time, unit), never with lock()).");
+            elapsedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        } finally {
+            held.unlock();
+            if (transfer != null) {
+                transfer.close();
+            }
+        }
+        assertThat(outcome).withFailMessage("while %s lock was held elsewhere the transfer returned %s, expected TIMED_OUT",
+                whose, outcome).isEqualTo(TransferOutcome.TIMED_OUT);
+        assertThat(elapsedMillis).withFailMessage(
+                "the transfer gave up after %d ms, but its timeout was %d ms: it must keep trying (with backoff) until"
+                        + " the timeout has passed", elapsedMillis, SHORT.toMillis())
+                .isGreaterThanOrEqualTo(SHORT.toMillis() - 20);
+        assertThat(elapsedMillis).withFailMessage(
+                "the transfer took %d ms to give up with a timeout of %d ms", elapsedMillis, SHORT.toMillis())
+                .isLessThan(SHORT.toMillis() + 2_000);
+        assertFreeFromAnotherThread(bank, 0);
+        assertFreeFromAnotherThread(bank, 1);
+        assertThat(bank.balance(0)).withFailMessage("a transfer that timed out changed account 0").isEqualTo(100);
+        assertThat(bank.balance(1)).withFailMessage("a transfer that timed out changed account 1").isEqualTo(100);
+    }
+
+    private static void assertFreeFromAnotherThread(TryLockBank bank, int account) throws Exception {
+        Lock lock = bank.lockOf(account);
+        boolean free;
+        try (Worker<Boolean> probe = Worker.start("probe", () -> {
+            boolean taken = lock.tryLock();
+            if (taken) {
+                lock.unlock();
+            }
+            return taken;
+        })) {
+            free = probe.result("tryLock() never waits");
+        }
+        assertThat(free).withFailMessage(
+                "after the transfer returned, the lock of account %d was still held: a failed attempt must release"
+                        + " the lock it did take (unlock in finally) before it backs off or gives up", account)
+                .isTrue();
+    }
+
+    @Test
+    void whileALockStaysHeldTheTransferBacksOffWithoutSpinningAndAnInterruptEndsIt() throws Exception {
+        TryLockBank bank = new TryLockBank(100, 100);
+        Lock held = bank.lockOf(1);
+        held.lock();
+        Throwable thrown;
+        try (Worker<TransferOutcome> transfer = Worker.start("transfer", () -> bank.transfer(0, 1, 10, Duration.ofSeconds(30)))) {
+            try {
+                transfer.awaitBlocked(Duration.ofSeconds(2));
+                if (!transfer.thread().isAlive()) {
+                    throw new AssertionFailedError("the target account's lock stays held and the timeout is 30 s, but the"
+                            + " transfer ended at once: " + (transfer.failure() != null ? "it threw " + transfer.failure()
+                            : "it returned " + transfer.result("")) + ". It must keep trying until the timeout.");
+                }
+                try {
+                    BusyWait.assertWaitsWithoutSpinning(transfer.thread());
+                } catch (AssertionFailedError e) {
+                    throw new AssertionFailedError("While the target's lock stays held, the transfer should back off"
+                            + " between attempts (sleep a random time that grows with each failure), not retry at full"
+                            + " speed. " + e.getMessage(), e);
+                }
+                transfer.thread().interrupt();
+                assertThat(transfer.endsWithin(Duration.ofSeconds(5))).withFailMessage(
+                        "the transfer went on for 5 s after it was interrupted: wait and back off with methods that"
+                                + " throw InterruptedException (tryLock(time, unit), Thread.sleep), and let it propagate")
+                        .isTrue();
+                thrown = transfer.failure();
+            } finally {
+                held.unlock();
+            }
+        }
+        assertThat(thrown).withFailMessage("an interrupted transfer should throw InterruptedException, it ended with %s",
+                        thrown == null ? "no exception" : thrown)
+                .isInstanceOf(InterruptedException.class);
+        assertFreeFromAnotherThread(bank, 0);
+        assertThat(bank.totalBalance()).isEqualTo(200);
+    }
+
+    @Test
+    void reportsInsufficientFundsAndChangesNothing() throws Exception {
+        TryLockBank bank = new TryLockBank(5, 0);
+        assertThat(bank.transfer(0, 1, 6, GENEROUS)).isEqualTo(TransferOutcome.INSUFFICIENT_FUNDS);
+        assertThat(bank.balance(0)).isEqualTo(5);
+        assertThat(bank.balance(1)).isZero();
+        assertThat(bank.transfer(0, 1, 5, GENEROUS)).isEqualTo(TransferOutcome.DONE);
+        assertThat(bank.balance(0)).isZero();
+        assertThat(bank.balance(1)).isEqualTo(5);
+        assertFreeFromAnotherThread(bank, 0);
+        assertFreeFromAnotherThread(bank, 1);
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        TryLockBank bank = new TryLockBank(10, 10);
+        assertThatThrownBy(() -> bank.transfer(0, 0, 1, GENEROUS)).as("same account").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bank.transfer(0, 1, 0, GENEROUS)).as("zero amount").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bank.transfer(0, 1, -3, GENEROUS)).as("negative amount").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bank.transfer(0, 2, 1, GENEROUS)).as("unknown account").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bank.transfer(0, 1, 1, Duration.ofMillis(-1))).as("negative timeout")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(bank.totalBalance()).isEqualTo(20);
+    }
+}
