@@ -26,7 +26,7 @@ public record RunMode(String name, int forks, int warmupIterations, int measurem
     public static final RunMode SMOKE = new RunMode("smoke", 1, 0, 1, Duration.ofMillis(100), Duration.ofMillis(200),
             List.of(2), List.of(2), List.of(90), 1_000, List.of(1024, 2, 0));
 
-    public static final RunMode QUICK = new RunMode("quick", 1, 1, 3, Duration.ofMillis(300), Duration.ofMillis(1000),
+    public static final RunMode QUICK = new RunMode("quick", 1, 1, 3, Duration.ofMillis(200), Duration.ofMillis(1000),
             List.of(1, 2, 4, 8), List.of(4), List.of(90, 99), 10_000, List.of(1024, 64, 8, 2, 0));
 
     public static final RunMode FULL = new RunMode("full", 2, 3, 5, Duration.ofMillis(500), Duration.ofSeconds(5),

@@ -38,7 +38,27 @@ public final class TransferGroup {
 
     /** What one (database, strategy, contention) run measured. */
     record Run(String db, String strategy, int accounts, double seconds, long committed, long gaveUp, long attempts,
-            long failed, Latencies latencies) {
+            long failed, Latencies latencies, List<Double> roundRates) {
+
+        /** This run and {@code other} (another round of the same point) as one. */
+        Run plus(Run other) {
+            Latencies all = new Latencies();
+            all.addAll(latencies);
+            all.addAll(other.latencies);
+            List<Double> rates = new ArrayList<>(roundRates);
+            rates.addAll(other.roundRates);
+            return new Run(db, strategy, accounts, seconds + other.seconds, committed + other.committed, gaveUp + other.gaveUp,
+                    attempts + other.attempts, failed + other.failed, all, rates);
+        }
+
+        /** Lowest and highest committed tx/s of the rounds, or empty with one round. */
+        String spread() {
+            if (roundRates.size() < 2) {
+                return "";
+            }
+            return Format.num(roundRates.stream().mapToDouble(Double::doubleValue).min().orElseThrow()) + "-"
+                    + Format.num(roundRates.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+        }
 
         double perSecond() {
             return committed / seconds;
@@ -74,19 +94,35 @@ public final class TransferGroup {
             TransferService pessimistic = new PessimisticTransferService(db.dataSource());
             TransferService optimistic = new OptimisticTransferService(db.dataSource(), RETRY);
             // Warm-up: JIT (H2 runs in this JVM and needs seconds of it), connections, the database's caches.
-            Duration warmup = mode == RunMode.SMOKE ? mode.harnessRun() : Duration.ofSeconds(3);
+            Duration warmup = switch (mode.name()) {
+                case "smoke" -> mode.harnessRun();
+                case "quick" -> Duration.ofSeconds(3);
+                default -> Duration.ofSeconds(5);
+            };
             measure(db, "pessimistic", pessimistic, 8, warmup);
             measure(db, "optimistic", optimistic, 8, warmup);
-            for (int accounts : mode.accountCounts()) {
-                for (String strategy : List.of("pessimistic", "optimistic")) {
-                    db.clearLog();
-                    Run run = measure(db, strategy, strategy.equals("pessimistic") ? pessimistic : optimistic, accounts,
-                            mode.harnessRun());
-                    runs.add(run);
-                    System.out.printf(Locale.ROOT, "[7] %s %s %s: %.0f tx/s, %d gave up, p99 %.2f ms%n", db.label(), strategy,
-                            level(accounts), run.perSecond(), run.gaveUp(), run.latencies().percentile(99) / 1e6);
+            // Full mode: three rounds over all points, the second in reverse order, so that a trend (JIT, the
+            // machine's load) does not favour the points measured last.
+            int rounds = mode == RunMode.FULL ? 3 : 1;
+            Duration point = mode == RunMode.FULL ? Duration.ofSeconds(2) : mode.harnessRun();
+            java.util.Map<String, Run> merged = new java.util.LinkedHashMap<>();
+            for (int round = 0; round < rounds; round++) {
+                List<Integer> levels = new ArrayList<>(mode.accountCounts());
+                if (round % 2 == 1) {
+                    java.util.Collections.reverse(levels);
+                }
+                for (int accounts : levels) {
+                    for (String strategy : List.of("pessimistic", "optimistic")) {
+                        db.clearLog();
+                        Run run = measure(db, strategy, strategy.equals("pessimistic") ? pessimistic : optimistic, accounts,
+                                point);
+                        merged.merge(strategy + accounts, run, Run::plus);
+                        System.out.printf(Locale.ROOT, "[7] %s %s %s: %.0f tx/s, %d gave up, p99 %.2f ms%n", db.label(),
+                                strategy, level(accounts), run.perSecond(), run.gaveUp(), run.latencies().percentile(99) / 1e6);
+                    }
                 }
             }
+            runs.addAll(merged.values());
             if (db.totalBalance() != total) {
                 throw new IllegalStateException("money was created or destroyed: " + total + " before, " + db.totalBalance()
                         + " after");
@@ -167,7 +203,7 @@ public final class TransferGroup {
         if (firstFailure[0] != null) {
             System.err.println("[7] " + db.label() + " " + strategy + ": " + sum[3] + " transfer(s) failed, first: " + firstFailure[0]);
         }
-        return new Run(db.label(), strategy, accounts, seconds, sum[0], sum[1], sum[2], sum[3], all);
+        return new Run(db.label(), strategy, accounts, seconds, sum[0], sum[1], sum[2], sum[3], all, List.of(sum[0] / seconds));
     }
 
     static String level(int accounts) {
@@ -181,15 +217,16 @@ public final class TransferGroup {
                 reference services: `PessimisticTransferService` (`SELECT ... FOR UPDATE` on both rows in id order) and
                 `OptimisticTransferService` (version-checked `UPDATE`s, retried up to 10 times with full-jitter backoff
                 of 1-50 ms). %d threads, a pool of 16 connections, 1-unit transfers between two accounts picked at random
-                among N; "one hot account": every transfer moves money to or from account 1. Each point runs %d ms after
-                a warm-up. "gave up": optimistic transfers that lost all 10 races and returned `CONFLICT` (nothing
-                written). Latency: per transfer call, including retries and backoff.""", THREADS, mode.harnessRun().toMillis()));
+                among N; "one hot account": every transfer moves money to or from account 1. Each point runs %s after
+                a warm-up; committed tx/s is over all rounds, "rounds' range" the lowest and highest round. "gave up": optimistic transfers that lost all 10 races and returned `CONFLICT` (nothing
+                written). Latency: per transfer call, including retries and backoff, over all rounds.""", THREADS,
+                mode == RunMode.FULL ? "3 rounds of 2 s (the second in reverse order)" : mode.harnessRun().toMillis() + " ms"));
         for (String skip : skipped) {
             section.text("*Not measured:* " + skip + ".");
         }
         List<String> dbs = runs.stream().map(Run::db).distinct().toList();
         for (String db : dbs) {
-            Table table = new Table("contention", "strategy", "committed tx/s", "gave up", "attempts per transfer", "mean ms",
+            Table table = new Table("contention", "strategy", "committed tx/s", "rounds' range", "gave up", "attempts per transfer", "mean ms",
                     "p50 ms", "p99 ms", "max ms", "failed");
             BarChart chart = new BarChart(db + ": committed transfers per second", "tx/s", false);
             StringBuilder winners = new StringBuilder();
@@ -202,7 +239,7 @@ public final class TransferGroup {
                         continue;
                     }
                     long decided = r.committed() + r.gaveUp();
-                    table.row(level(accounts), r.strategy(), Format.num(r.perSecond()),
+                    table.row(level(accounts), r.strategy(), Format.num(r.perSecond()), r.spread(),
                             r.gaveUp() + " (" + Format.percent(r.giveUpShare()) + ")",
                             Format.num(decided == 0 ? Double.NaN : (double) r.attempts() / decided),
                             Format.num(r.latencies().mean() / 1e6), Format.num(r.latencies().percentile(50) / 1e6),
