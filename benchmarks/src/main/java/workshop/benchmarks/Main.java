@@ -19,7 +19,6 @@ import workshop.benchmarks.memory.BlockedTaskMemory;
 import workshop.benchmarks.readwrite.ReadWriteGroup;
 import workshop.benchmarks.redis.AlternatingRedis;
 import workshop.benchmarks.redis.RedisGroup;
-import workshop.benchmarks.report.Section;
 import workshop.benchmarks.tasks.TaskGroup;
 import workshop.benchmarks.waiting.WaitingCpu;
 
@@ -101,37 +100,35 @@ public final class Main {
         String loadBefore = Machine.loadAverage();
         System.out.println("Benchmarks, " + mode.describe());
         System.out.println("Results: " + out.toAbsolutePath());
-        List<Section> sections = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         if (groups.contains("1") || groups.contains("2")) {
-            attempt("1+2", failures, () -> sections.addAll(CounterGroups.run(mode, out, groups.contains("1"), groups.contains("2"))));
+            attempt("1+2", failures, () -> CounterGroups.run(mode, out, groups.contains("1"), groups.contains("2"))
+                    .forEach(s -> s.write(out)));
         }
         if (groups.contains("3")) {
-            attempt("3", failures, () -> sections.add(ReadWriteGroup.run(mode, out)));
+            attempt("3", failures, () -> ReadWriteGroup.run(mode, out).write(out));
         }
         if (groups.contains("4")) {
-            attempt("4", failures, () -> sections.add(TaskGroup.run(mode, out)));
+            attempt("4", failures, () -> TaskGroup.run(mode, out).write(out));
         }
         if (groups.contains("5")) {
-            attempt("5", failures, () -> sections.add(BlockedTaskMemory.run(mode, out)));
+            attempt("5", failures, () -> BlockedTaskMemory.run(mode, out).write(out));
         }
         if (groups.contains("6")) {
             attempt("6", failures, () -> {
-                Child.run("waiting", mode, out, -1, List.of());
-                sections.add(null); // written by the child
+                Child.run("waiting", mode, out, -1, List.of()); // writes its own results
             });
         }
         if (groups.contains("7")) {
             attempt("7", failures, () -> {
-                Child.run("db", mode, out, -1, List.of());
-                sections.add(null); // written by the child
+                Child.run("db", mode, out, -1, List.of()); // writes its own results
             });
         }
         if (groups.contains("8")) {
-            attempt("8", failures, () -> sections.add(RedisGroup.run(mode, out)));
+            attempt("8", failures, () -> RedisGroup.run(mode, out).write(out));
         }
         if (groups.contains("9")) {
-            attempt("9", failures, () -> sections.add(Summary.run(mode, out)));
+            attempt("9", failures, () -> Summary.run(mode, out).write(out));
         }
         Duration took = Duration.between(started, Instant.now());
         String loadAfter = Machine.loadAverage();
@@ -151,10 +148,6 @@ public final class Main {
         md.append('\n');
         for (String id : List.of("1-contention", "2-granularity", "3-read-heavy", "4-tasks", "5-memory", "6-waiting",
                 "7-transfers", "8-redis", "9-summary")) {
-            Section s = sections.stream().filter(x -> x != null && x.id().equals(id)).findFirst().orElse(null);
-            if (s != null) {
-                s.write(out);
-            }
             Path file = out.resolve(id + ".md");
             boolean ran = groups.contains(id.substring(0, 1)) && Files.exists(file)
                     && Files.getLastModifiedTime(file).toInstant().isAfter(started);

@@ -43,7 +43,7 @@ public final class Summary {
             table.row(strategy.equals("pessimistic") ? "Pessimistic (`SELECT ... FOR UPDATE`)" : "Optimistic (version check + retry)",
                     Format.num(db.get(p + "1024.p50")) + " / " + Format.num(db.get(p + "1024.p99")) + " ms",
                     Format.num(db.get(p + "1024.tps")) + " tx/s", contention,
-                    strategy.equals("pessimistic") ? "waits, consistent" : "\"low latency, high throughput; bad under high contention\"");
+                    strategy.equals("pessimistic") ? "" : "\"low latency, high throughput; bad under high contention\"");
         }
         for (String[] lock : new String[][] {{"RedisLock", "Redis lock (`RedisLock`, 1 server)", ""},
                 {"Redlock (5 servers)", "Redlock (`Redlock`, 5 servers)", "\"slower than single Redis\""},
@@ -52,7 +52,7 @@ public final class Summary {
                 continue;
             }
             table.row(lock[1], Format.num(redis.get(lock[0] + ".mean")) + " / " + Format.num(redis.get(lock[0] + ".p99")) + " us",
-                    Format.num(redis.get(lock[0] + ".uncontended")) + " ops/s",
+                    Format.num(redis.get(lock[0] + ".uncontended")) + " ops/s (1 thread)",
                     Format.num(redis.getOrDefault(lock[0] + ".contended", Double.NaN)) + " ops/s with 4 threads on one lock",
                     lock[2]);
         }
