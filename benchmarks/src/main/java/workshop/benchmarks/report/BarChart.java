@@ -16,10 +16,10 @@ public final class BarChart {
     private static final String[] COLORS = {
         "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"
     };
-    private static final int WIDTH = 900;
+    private static final int WIDTH = 940;
     private static final int HEIGHT = 460;
     private static final int LEFT = 80;
-    private static final int RIGHT = 200;
+    private static final int RIGHT = 240;
     private static final int TOP = 50;
     private static final int BOTTOM = 70;
 
