@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisException;
@@ -14,7 +15,8 @@ import redis.clients.jedis.params.SetParams;
  * The Redlock algorithm over N independent Redis servers (independent processes, ideally machines:
  * N databases of one server fail together and are not N servers).
  *
- * <p>One attempt: take the start time; {@code SET name token NX PX ttl} on every server in turn, with
+ * <p>One attempt: take the start time; {@code SET name token NX PX ttl} on every server at once (one
+ * virtual thread per server, so an attempt costs the slowest server's answer, not the sum of all), with
  * the same random token; count the servers that answered OK (an error or timeout is not a grant). The
  * lock is acquired when a majority ({@code N/2 + 1}) granted it and its validity is still positive:
  * {@code validity = ttl - elapsed - (ttl * 0.01 + 2 ms)}, the time spent acquiring and an allowance for
@@ -93,8 +95,8 @@ public class Redlock {
             String token = RedisLock.newTokenValue();
             long start = time.nanoTime();
             int granted = 0;
-            for (JedisPool server : servers) {
-                if (trySet(server, token)) {
+            for (boolean grant : onEveryServer(server -> trySet(server, token))) {
+                if (grant) {
                     granted++;
                 }
             }
@@ -140,12 +142,44 @@ public class Redlock {
     }
 
     private void releaseEverywhere(String token) {
-        for (JedisPool server : servers) {
+        onEveryServer(server -> {
             try (Jedis jedis = server.getResource()) {
-                jedis.eval(RedisLock.RELEASE, List.of(name), List.of(token));
+                return Long.valueOf(1).equals(jedis.eval(RedisLock.RELEASE, List.of(name), List.of(token)));
             } catch (JedisException e) {
-                // Unreachable now: if it did store our key, the key expires after the TTL.
+                return false; // unreachable now: if it did store our key, the key expires after the TTL
+            }
+        });
+    }
+
+    /**
+     * Makes one call per server, all at once on virtual threads, and waits for every one of them: each
+     * call is bounded by its pool's timeouts, so the wait is too. An interrupt does not cut the wait short
+     * (a call left running could grant a lock nobody releases); it is restored afterwards.
+     *
+     * @return each server's answer, in the order of {@code servers}
+     */
+    private boolean[] onEveryServer(Predicate<JedisPool> call) {
+        boolean[] answers = new boolean[servers.size()];
+        Thread[] calls = new Thread[servers.size()];
+        for (int i = 0; i < calls.length; i++) {
+            int server = i;
+            calls[i] = Thread.ofVirtual().name("redlock-" + name + "-" + i)
+                    .start(() -> answers[server] = call.test(servers.get(server)));
+        }
+        boolean interrupted = false;
+        for (Thread thread : calls) {
+            while (true) {
+                try {
+                    thread.join(); // happens-before: its answer is visible after this
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return answers;
     }
 }
