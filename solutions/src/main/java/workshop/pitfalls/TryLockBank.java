@@ -82,7 +82,8 @@ public class TryLockBank {
         long backoffBound = MIN_BACKOFF_NANOS;
         while (true) {
             long remaining = deadline - System.nanoTime();
-            if (remaining <= 0 || !source.tryLock(remaining, TimeUnit.NANOSECONDS)) {
+            // A zero or spent timeout still makes one attempt, as tryLock(0, unit) does.
+            if (!source.tryLock(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
                 return TransferOutcome.TIMED_OUT;
             }
             try {
