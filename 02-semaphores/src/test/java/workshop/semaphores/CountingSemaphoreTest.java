@@ -36,6 +36,11 @@ class CountingSemaphoreTest {
         semaphore.release();
         assertPermits(semaphore, 2, "after release() on 1 permit");
         assertThat(new CountingSemaphore(0).availablePermits()).withFailMessage("a new CountingSemaphore(0) must have 0 permits").isZero();
+        for (java.lang.reflect.Field field : CountingSemaphore.class.getDeclaredFields()) {
+            assertThat(field.getType()).withFailMessage("CountingSemaphore has a field \"%s\" of type %s: build the semaphore"
+                    + " yourself from a lock and a condition (or synchronized, wait and notifyAll), do not wrap the JDK's",
+                    field.getName(), field.getType().getName()).isNotEqualTo(java.util.concurrent.Semaphore.class);
+        }
     }
 
     @Test
@@ -104,7 +109,7 @@ class CountingSemaphoreTest {
     }
 
     @Test
-    void threadsThatEachNeedTwoOfThreePermitsNeverDeadlock() {
+    void threeThreadsThatEachNeedTwoOfThreePermitsNeverDeadlock() {
         // Three threads, each needing 2 of 3 permits. If acquire(2) takes permits one at a time, all three can
         // take one each: 0 left, and each waits for a second permit that nobody will release.
         int threads = 3;
