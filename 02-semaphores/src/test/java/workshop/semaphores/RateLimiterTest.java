@@ -61,6 +61,10 @@ class RateLimiterTest {
                 granted++;
             }
         }
+        ticker.advance(Duration.ofMillis(1));                  // 30.003 permits earned in all: room for rounding errors
+        while (limiter.tryAcquire()) {                         // of a floating-point bucket, not for a lost fraction
+            granted++;
+        }
         assertThat(granted).withFailMessage("at 3 permits per second, asking after every 100 ms for 10 s got %d permits,"
                 + " expected 30. Each 100 ms earns 0.3 of a permit: rounded down to 0 and the time marked as used, the"
                 + " fraction is lost and the limiter starves its callers. Keep the fraction (count in smaller units, or"
@@ -163,6 +167,26 @@ class RateLimiterTest {
                                 + " take must be one atomic step (a lock, or a compareAndSet loop over the whole state)."
                         : (burst - total) + " permits were lost (an update overwrote another).").isEqualTo(burst);
         assertThat(limiter.tryAcquire()).withFailMessage("after the bucket was emptied, tryAcquire() still returned true").isFalse();
+    }
+
+    @Test
+    void threadsAskingAtTheSameInstantNeverShareAPermit() {
+        // Threads released together round after round call tryAcquire() within nanoseconds of each other: a
+        // check-then-take without a lock lets two of them take the same permit.
+        int threads = Concurrently.cores();
+        int rounds = 1_000;
+        int burst = threads * rounds / 2;
+        RateLimiter limiter = new RateLimiter(1, burst, new FakeTicker());
+        AtomicLong granted = new AtomicLong();
+        Concurrently.threads(threads).named("client").inLockstep(rounds, (t, round) -> {
+            if (limiter.tryAcquire()) {
+                granted.incrementAndGet();
+            }
+        });
+        assertThat(granted.get()).withFailMessage("%d threads asking at the same instants %d times each were granted %d"
+                + " permits from a bucket of %d on a clock that stands still: %s", threads, rounds, granted.get(), burst,
+                granted.get() > burst ? "two threads saw the same permit and both took it. Refill, check and take must be"
+                        + " one atomic step." : "permits were lost").isEqualTo(burst);
     }
 
     @Test

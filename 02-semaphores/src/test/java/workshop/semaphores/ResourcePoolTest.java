@@ -184,7 +184,7 @@ class ResourcePoolTest {
 
     @Test
     void twoThreadsClosingTheSameLeaseAtOnceGiveItBackOnce() throws InterruptedException {
-        int rounds = 2_000;
+        int rounds = 1_000;
         List<Integer> resources = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
             resources.add(i);

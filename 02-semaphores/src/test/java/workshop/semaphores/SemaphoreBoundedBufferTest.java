@@ -147,6 +147,46 @@ class SemaphoreBoundedBufferTest {
     }
 
     @Test
+    void putsAndTakesAtTheSameInstantNeitherLoseNorDuplicateAnElement() {
+        // Threads released together round after round hit put() (then take()) within nanoseconds of each other:
+        // without the mutex, two of them read the same index and one element overwrites the other.
+        int threads = Concurrently.cores();
+        int rounds = 1_000;
+        int total = threads * rounds;
+        SemaphoreBoundedBuffer<Integer> buffer = new SemaphoreBoundedBuffer<>(total);
+        Concurrently.threads(threads).named("producer").inLockstep(rounds, (t, round) -> buffer.put(round * threads + t));
+        java.util.Queue<Object> taken = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Concurrently.threads(threads).named("consumer").inLockstep(rounds, (t, round) -> {
+            Integer element = buffer.take();
+            taken.add(element == null ? "null" : element);
+        });
+        int[] deliveries = new int[total];
+        List<Object> strange = new ArrayList<>();
+        for (Object element : taken) {
+            if (element instanceof Integer i && i >= 0 && i < total) {
+                deliveries[i]++;
+            } else {
+                strange.add(element);
+            }
+        }
+        List<Integer> lost = new ArrayList<>();
+        List<Integer> duplicated = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            if (deliveries[i] == 0) {
+                lost.add(i);
+            } else if (deliveries[i] > 1) {
+                duplicated.add(i);
+            }
+        }
+        assertThat(lost.size() + duplicated.size() + strange.size()).withFailMessage("%d threads put %d elements at the same"
+                + " instants, then took them the same way: %d were lost (first: %s), %d taken twice (first: %s), and take()"
+                + " returned %d values nobody put (%s). Two threads used the same array index: the semaphores only count,"
+                + " they do not protect the array. Do the put and the take themselves under the mutex.", threads, total,
+                lost.size(), lost.stream().limit(5).toList(), duplicated.size(), duplicated.stream().limit(5).toList(),
+                strange.size(), strange.stream().limit(3).toList()).isZero();
+    }
+
+    @Test
     void oneProducerAndOneConsumerSeeFifoOrder() {
         int elements = 20_000;
         SemaphoreBoundedBuffer<Integer> buffer = new SemaphoreBoundedBuffer<>(3);
