@@ -197,13 +197,14 @@ class SemaphoreBoundedBufferTest {
                 }
                 return null;
             }
-            for (int i = 0; i < elements; i++) {
+            String firstProblem = null;
+            for (int i = 0; i < elements; i++) { // take them all, so the producer can finish
                 int element = buffer.take();
-                if (element != i) {
-                    return "take() number " + i + " returned " + element + ", expected " + i;
+                if (element != i && firstProblem == null) {
+                    firstProblem = "take() number " + i + " returned " + element + ", expected " + i;
                 }
             }
-            return null;
+            return firstProblem;
         });
         assertThat(problems.get(1)).withFailMessage("one producer put 0, 1, 2, ... through a buffer of 3 and the consumer"
                 + " saw them out of order: %s. Put at one end of the ring, take from the other.", problems.get(1)).isNull();
