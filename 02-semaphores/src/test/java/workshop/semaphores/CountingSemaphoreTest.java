@@ -1,0 +1,326 @@
+package workshop.semaphores;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+import workshop.semaphores.support.Background;
+import workshop.semaphores.support.Bounded;
+import workshop.testkit.BusyWait;
+import workshop.testkit.Concurrently;
+
+/** Exercise 1: README "1. CountingSemaphore". */
+class CountingSemaphoreTest {
+
+    /** How long a thread that must keep waiting is watched, to see that it does not return. */
+    static final Duration STAYS_WAITING = Duration.ofMillis(300);
+
+    @Test
+    void acquireTakesPermitsAndReleaseGivesThemBack() throws InterruptedException {
+        CountingSemaphore semaphore = new CountingSemaphore(3);
+        assertThat(semaphore.availablePermits()).withFailMessage("a new CountingSemaphore(3) has %d permits, expected 3",
+                semaphore.availablePermits()).isEqualTo(3);
+        semaphore.acquire();
+        assertPermits(semaphore, 2, "after acquire() on 3 permits");
+        semaphore.acquire(2);
+        assertPermits(semaphore, 0, "after acquire(2) on 2 permits");
+        semaphore.release(2);
+        assertPermits(semaphore, 2, "after release(2) on 0 permits");
+        assertThat(semaphore.tryAcquire(Duration.ZERO)).withFailMessage("tryAcquire(0) with 2 permits available returned false").isTrue();
+        assertPermits(semaphore, 1, "after tryAcquire(0) on 2 permits");
+        semaphore.release();
+        assertPermits(semaphore, 2, "after release() on 1 permit");
+        assertThat(new CountingSemaphore(0).availablePermits()).withFailMessage("a new CountingSemaphore(0) must have 0 permits").isZero();
+        for (java.lang.reflect.Field field : CountingSemaphore.class.getDeclaredFields()) {
+            assertThat(field.getType()).withFailMessage("CountingSemaphore has a field \"%s\" of type %s: build the semaphore"
+                    + " yourself from a lock and a condition (or synchronized, wait and notifyAll), do not wrap the JDK's",
+                    field.getName(), field.getType().getName()).isNotEqualTo(java.util.concurrent.Semaphore.class);
+        }
+    }
+
+    @Test
+    void acquireWaitsWhileNoPermitIsLeftAndCostsNoCpuWhileWaiting() throws InterruptedException {
+        CountingSemaphore semaphore = new CountingSemaphore(0);
+        try (Background waiter = Background.start("acquirer", semaphore::acquire)) {
+            waiter.assertBlocks("acquire() on a semaphore with 0 permits");
+            BusyWait.assertWaitsWithoutPolling(waiter.thread());
+            semaphore.release();
+            waiter.assertEnds("release() gave a permit, but the thread waiting in acquire() was not woken: does release()"
+                    + " signal (signalAll/notifyAll) the condition the waiters wait on?");
+        }
+        assertPermits(semaphore, 0, "after a waiting acquire() took the one released permit");
+    }
+
+    @Test
+    void releaseByAThreadThatNeverAcquiredWakesAWaiterBecausePermitsHaveNoOwner() throws Exception {
+        CountingSemaphore semaphore = new CountingSemaphore(1);
+        Bounded.run("owner", Duration.ofSeconds(5), "acquire() with a free permit should not wait", semaphore::acquire);
+        try (Background waiter = Background.start("waiter", semaphore::acquire)) {
+            waiter.assertBlocks("acquire() while another thread holds the only permit");
+            Throwable thrown = Bounded.call("releaser", Duration.ofSeconds(5), "release() should never wait", () -> {
+                try {
+                    semaphore.release();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            if (thrown != null) {
+                throw new AssertionFailedError("release() by a thread that never acquired threw " + thrown + ". A semaphore"
+                        + " is not a mutex: permits have no owner, and any thread may release one (a producer signals a"
+                        + " consumer this way). Do not check who releases.", thrown);
+            }
+            waiter.assertEnds("a permit released by a third thread did not wake the thread waiting in acquire()");
+        }
+        assertPermits(semaphore, 0, "after the waiter took the permit a third thread released");
+    }
+
+    @Test
+    void acquireOfSeveralPermitsTakesAllAtOnceOrWaitsHoldingNone() throws Exception {
+        CountingSemaphore semaphore = new CountingSemaphore(1);
+        try (Background waiter = Background.start("wants-2", () -> semaphore.acquire(2))) {
+            waiter.assertBlocks("acquire(2) on a semaphore with 1 permit");
+            int whileWaiting = semaphore.availablePermits();
+            if (whileWaiting != 1) {
+                throw new AssertionFailedError("a thread waiting in acquire(2) on a semaphore with 1 permit left "
+                        + whileWaiting + " permits available, expected 1: it took part of what it asked for and holds it while"
+                        + " it waits. Two threads that each hold part of what they need wait for each other forever."
+                        + " acquire(n) must wait until n permits are there and then take all n in one step.");
+            }
+            boolean otherGotIt = Bounded.call("wants-1", Duration.ofSeconds(5), "tryAcquire(0) must never wait", () -> {
+                boolean took = semaphore.tryAcquire(Duration.ZERO);
+                if (took) {
+                    semaphore.release();
+                }
+                return took;
+            });
+            assertThat(otherGotIt).withFailMessage("while a thread waited in acquire(2), another thread's tryAcquire(0) could"
+                    + " not take the 1 available permit: the waiter holds it. acquire(n) must hold nothing while it waits.")
+                    .isTrue();
+            semaphore.release();
+            waiter.assertEnds("with 2 permits available, the thread waiting in acquire(2) was not let through");
+        }
+        assertPermits(semaphore, 0, "after acquire(2) took both permits");
+    }
+
+    @Test
+    void twoThreadsThatEachNeedTwoOfThreePermitsNeverDeadlock() throws InterruptedException {
+        // 3 permits, 1 of them in use elsewhere (this thread holds it), and two threads that each need 2, asking at
+        // the same instant round after round. If acquire(2) takes one permit and then waits for the second, each can
+        // take one: 0 left, and each waits forever for a permit that only the other could release.
+        int rounds = 1_000;
+        CountingSemaphore semaphore = new CountingSemaphore(3);
+        semaphore.acquire();
+        AtomicInteger held = new AtomicInteger();
+        AtomicInteger mostHeld = new AtomicInteger();
+        try {
+            Concurrently.threads(2).named("needs-2").within(Duration.ofSeconds(6)).inLockstep(rounds, (t, i) -> {
+                semaphore.acquire(2);
+                mostHeld.accumulateAndGet(held.addAndGet(2), Math::max);
+                held.addAndGet(-2);
+                semaphore.release(2);
+            });
+        } catch (AssertionFailedError stuck) {
+            throw new AssertionFailedError("Two threads that each need 2 permits, with 2 of 3 free, got stuck ("
+                    + semaphore.availablePermits() + " permits available). If acquire(2) takes one permit and then waits for"
+                    + " the second, each thread can hold one and wait for the other's forever. Take all n permits in one"
+                    + " step, or none.\n" + stuck.getMessage(), stuck);
+        }
+        assertThat(mostHeld.get()).withFailMessage("%d permits were held at once by two threads with 2 free permits:"
+                + " acquire(2) let a thread through without 2 permits being there", mostHeld.get()).isLessThanOrEqualTo(2);
+        semaphore.release();
+        assertPermits(semaphore, 3, "after every thread released what it acquired");
+    }
+
+    @Test
+    void permitsAreNeitherLostNorCreatedUnderContention() {
+        int permits = 5;
+        CountingSemaphore semaphore = new CountingSemaphore(permits);
+        AtomicInteger held = new AtomicInteger();
+        AtomicInteger mostHeld = new AtomicInteger();
+        AtomicLong timedOut = new AtomicLong();
+        Concurrently.threads(8).named("user").within(Duration.ofSeconds(6)).repeat(5_000, (t, i) -> {
+            int n = 1 + (t + i) % 3;
+            if (i % 4 == 0) {
+                if (!semaphore.tryAcquire(Duration.ofMillis(1))) {
+                    timedOut.incrementAndGet();
+                    return;
+                }
+                n = 1;
+            } else {
+                semaphore.acquire(n);
+            }
+            mostHeld.accumulateAndGet(held.addAndGet(n), Math::max);
+            held.addAndGet(-n);
+            if (n == 1) {
+                semaphore.release();
+            } else {
+                semaphore.release(n);
+            }
+        });
+        assertThat(mostHeld.get()).withFailMessage("%d permits were held at once, but the semaphore only has %d: two threads"
+                + " saw the same permits free and both took them. Checking the count and taking the permits must be one"
+                + " atomic step, under the lock.", mostHeld.get(), permits).isLessThanOrEqualTo(permits);
+        int left = semaphore.availablePermits();
+        assertThat(left).withFailMessage("8 threads acquired and released permits 40000 times; afterwards %d permits are"
+                + " available, expected %d: %s. Every change of the count must happen under the lock.", left, permits,
+                left < permits ? (permits - left) + " permits were lost (an update overwrote another)"
+                        : (left - permits) + " permits were created out of nothing").isEqualTo(permits);
+    }
+
+    @Test
+    void aWakeUpWithTooFewPermitsSendsTheWaiterBackToWait() {
+        CountingSemaphore semaphore = new CountingSemaphore(0);
+        try (Background waiter = Background.start("wants-2", () -> semaphore.acquire(2))) {
+            waiter.assertBlocks("acquire(2) on a semaphore with 0 permits");
+            semaphore.release(); // wakes the waiter, but 1 permit is not enough for it
+            if (Bounded.ends(waiter.thread(), STAYS_WAITING)) {
+                throw new AssertionFailedError("acquire(2) returned after only 1 permit was released (available permits now "
+                        + semaphore.availablePermits() + "). A wake-up only says \"something changed\", not \"you may go\": the"
+                        + " woken thread must check the condition again. Wait in a loop, while (permits < n) await();, not"
+                        + " in an if." + (waiter.failure() == null ? "" : " It threw " + waiter.failure()));
+            }
+            assertPermits(semaphore, 1, "while a thread waits in acquire(2) after 1 permit was released");
+            semaphore.release();
+            waiter.assertEnds("the second released permit did not let the thread waiting in acquire(2) through");
+        }
+        assertPermits(semaphore, 0, "after acquire(2) took the 2 released permits");
+    }
+
+    @Test
+    void whenAnotherThreadTakesThePermitFirstTheWokenWaiterWaitsAgain() {
+        CountingSemaphore semaphore = new CountingSemaphore(0);
+        try (Background first = Background.start("waiter-1", semaphore::acquire);
+                Background second = Background.start("waiter-2", semaphore::acquire)) {
+            first.assertBlocks("acquire() on a semaphore with 0 permits");
+            second.assertBlocks("acquire() on a semaphore with 0 permits");
+            semaphore.release(); // one permit for two waiters: one goes, the other must wait again
+            Background winner = awaitOneOf(first, second);
+            Background loser = winner == first ? second : first;
+            if (Bounded.ends(loser.thread(), STAYS_WAITING)) {
+                throw new AssertionFailedError("One permit was released and both threads waiting in acquire() returned"
+                        + " (available permits now " + semaphore.availablePermits() + "). Both were woken; the first took"
+                        + " the permit, and the second went ahead without checking that a permit was still there. Re-check"
+                        + " after every wake-up: while (permits == 0) await();, not if.");
+            }
+            assertPermits(semaphore, 0, "after one of two waiters took the one released permit");
+            semaphore.release();
+            loser.assertEnds("the second released permit did not wake the thread still waiting in acquire()");
+        }
+        assertPermits(semaphore, 0, "after two waiters took the two released permits");
+    }
+
+    @Test
+    void timedTryAcquireGivesUpAfterAboutTheTimeout() throws InterruptedException {
+        CountingSemaphore semaphore = new CountingSemaphore(0);
+        long start = System.nanoTime();
+        boolean took = semaphore.tryAcquire(Duration.ofMillis(300));
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(took).withFailMessage("tryAcquire(300 ms) on a semaphore with 0 permits returned true").isFalse();
+        assertThat(elapsedMs).withFailMessage("tryAcquire(300 ms) gave up after %d ms: it must wait (about) the whole"
+                + " timeout before it returns false", elapsedMs).isGreaterThanOrEqualTo(270);
+        assertThat(elapsedMs).withFailMessage("tryAcquire(300 ms) returned after %d ms: it should give up soon after the"
+                + " timeout (awaitNanos returns the time left; keep waiting only while some is left)", elapsedMs)
+                .isLessThan(300 + 2_000);
+        assertPermits(semaphore, 0, "after a tryAcquire that timed out");
+        long zeroStart = System.nanoTime();
+        assertThat(semaphore.tryAcquire(Duration.ZERO)).withFailMessage("tryAcquire(0) with 0 permits returned true").isFalse();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - zeroStart)).withFailMessage(
+                "tryAcquire(0) with 0 permits must return false at once").isLessThan(1_000);
+    }
+
+    @Test
+    void timedTryAcquireTakesAPermitReleasedInTimeAndWaitsWithoutSpinning() {
+        CountingSemaphore semaphore = new CountingSemaphore(0);
+        try (Background waiter = Background.start("timed-waiter", () -> {
+            if (!semaphore.tryAcquire(Duration.ofSeconds(30))) {
+                throw new AssertionFailedError("tryAcquire(30 s) returned false although a permit was released after"
+                        + " about a second");
+            }
+        })) {
+            waiter.assertBlocks("tryAcquire(30 s) on a semaphore with 0 permits");
+            BusyWait.assertWaitsWithoutSpinning(waiter.thread());
+            semaphore.release();
+            waiter.assertEnds("a thread in tryAcquire(30 s) was not woken by release()");
+        }
+        assertPermits(semaphore, 0, "after tryAcquire took the released permit");
+    }
+
+    @Test
+    void anInterruptEndsTheWaitWithInterruptedExceptionAndTakesNothing() {
+        CountingSemaphore semaphore = new CountingSemaphore(1);
+        assertInterruptible("acquire(2)", () -> semaphore.acquire(2));
+        assertPermits(semaphore, 1, "after an interrupted acquire(2) on 1 permit (it must take nothing)");
+        CountingSemaphore empty = new CountingSemaphore(0);
+        assertInterruptible("tryAcquire(30 s)", () -> empty.tryAcquire(Duration.ofSeconds(30)));
+        assertPermits(empty, 0, "after an interrupted tryAcquire(30 s)");
+    }
+
+    private static void assertInterruptible(String what, Bounded.ThrowingRunnable call) {
+        try (Background waiter = Background.start("interrupted", call)) {
+            waiter.assertBlocks(what + " without enough permits");
+            waiter.thread().interrupt();
+            if (!Bounded.ends(waiter.thread(), Background.PATIENCE)) {
+                throw new AssertionFailedError("an interrupted thread kept waiting in " + what + ": let the"
+                        + " InterruptedException that await() throws out, do not catch it and wait again");
+            }
+            assertThat(waiter.failure()).withFailMessage("an interrupted %s must throw InterruptedException, but it %s", what,
+                    waiter.failure() == null ? "returned normally" : "threw " + waiter.failure())
+                    .isInstanceOf(InterruptedException.class);
+        }
+    }
+
+    @Test
+    void releaseBeyondTheInitialCountAddsPermitsAsJdkSemaphoreDoes() {
+        CountingSemaphore semaphore = new CountingSemaphore(1);
+        semaphore.release();
+        assertPermits(semaphore, 2, "after release() on a new CountingSemaphore(1): releasing beyond the initial count"
+                + " adds a permit, as java.util.concurrent.Semaphore does (Python's BoundedSemaphore would raise)");
+        semaphore.release(3);
+        assertPermits(semaphore, 5, "after release(3) on 2 permits");
+    }
+
+    @Test
+    void invalidArgumentsAreRefusedWithAMessageNamingThem() {
+        assertThatThrownBy(() -> new CountingSemaphore(-1)).withFailMessage(
+                "new CountingSemaphore(-1) must throw IllegalArgumentException naming \"permits\"")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permits");
+        CountingSemaphore semaphore = new CountingSemaphore(2);
+        for (int n : new int[] {0, -1}) {
+            assertThatThrownBy(() -> semaphore.acquire(n)).withFailMessage(
+                    "acquire(%d) must throw IllegalArgumentException naming \"permits\"", n)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permits");
+            assertThatThrownBy(() -> semaphore.release(n)).withFailMessage(
+                    "release(%d) must throw IllegalArgumentException naming \"permits\"", n)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permits");
+        }
+        assertThatThrownBy(() -> semaphore.tryAcquire(null)).withFailMessage(
+                "tryAcquire(null) must throw NullPointerException naming \"timeout\"")
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("timeout");
+        assertPermits(semaphore, 2, "after refused calls (a refused call must change nothing)");
+    }
+
+    private static Background awaitOneOf(Background first, Background second) {
+        long deadline = System.nanoTime() + Background.PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Background b : new Background[] {first, second}) {
+                if (Bounded.ends(b.thread(), Duration.ofMillis(5))) {
+                    b.assertEndsWithin(Duration.ZERO, "");
+                    return b;
+                }
+            }
+        }
+        throw new AssertionFailedError("release() gave a permit, but neither of the two threads waiting in acquire() was"
+                + " woken within " + Background.PATIENCE.toSeconds() + " s: does release() signal the waiters?");
+    }
+
+    static void assertPermits(CountingSemaphore semaphore, int expected, String when) {
+        int actual = semaphore.availablePermits();
+        assertThat(actual).withFailMessage("%s: availablePermits() is %d, expected %d", when, actual, expected).isEqualTo(expected);
+    }
+}

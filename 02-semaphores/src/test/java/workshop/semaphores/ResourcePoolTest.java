@@ -1,0 +1,272 @@
+package workshop.semaphores;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+import workshop.semaphores.support.Background;
+import workshop.semaphores.support.Bounded;
+import workshop.testkit.BusyWait;
+import workshop.testkit.Concurrently;
+
+/** Exercise 2: README "2. ResourcePool". */
+class ResourcePoolTest {
+
+    private static final List<String> CONNECTIONS = List.of("connection-1", "connection-2", "connection-3");
+
+    @Test
+    void lendsEachResourceOnceAndCountsTheOnesNotLentOut() throws InterruptedException {
+        ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
+        assertAvailable(pool, 3, "a new pool of 3");
+        List<Lease<String>> leases = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            leases.add(pool.acquire());
+        }
+        Set<String> lent = new HashSet<>();
+        leases.forEach(lease -> lent.add(lease.resource()));
+        assertThat(lent).withFailMessage("3 leases from a pool of %s held %s: every resource must be lent out once",
+                CONNECTIONS, leases.stream().map(Lease::resource).toList()).containsExactlyInAnyOrderElementsOf(CONNECTIONS);
+        assertAvailable(pool, 0, "with all 3 resources lent out");
+        Lease<String> first = leases.getFirst();
+        String given = first.resource();
+        first.close();
+        assertAvailable(pool, 1, "after one lease was closed");
+        try (Lease<String> again = pool.acquire()) {
+            assertThat(again.resource()).withFailMessage("the only free resource is %s, but acquire() lent %s", given,
+                    again.resource()).isEqualTo(given);
+        }
+        leases.subList(1, 3).forEach(Lease::close);
+        assertAvailable(pool, 3, "after every lease was closed");
+    }
+
+    @Test
+    void tenThreadsShareThreeResourcesAndThePeakNumberOfLeasesIsExactlyThree() {
+        // The guide's example: 10 threads, 3 connections. Measured, not assumed: every thread counts the leases
+        // held at once, and checks that nobody else holds the resource it was lent.
+        ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
+        AtomicInteger held = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        Set<String> inUse = ConcurrentHashMap.newKeySet();
+        AtomicReference<String> leasedTwice = new AtomicReference<>();
+        // First round only: whoever holds a lease waits (a bounded time) until 3 are held at once, so a correct pool
+        // is seen to reach its size; a pool that lets fewer in never gets there.
+        CountDownLatch threeHeldAtOnce = new CountDownLatch(1);
+        long rendezvousDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        Concurrently.threads(10).named("borrower").within(Duration.ofSeconds(8)).repeat(300, (t, i) -> {
+            try (Lease<String> lease = pool.acquire()) {
+                String resource = lease.resource();
+                int now = held.incrementAndGet();
+                peak.accumulateAndGet(now, Math::max);
+                if (!inUse.add(resource)) {
+                    leasedTwice.compareAndSet(null, resource);
+                }
+                if (now >= CONNECTIONS.size()) {
+                    threeHeldAtOnce.countDown();
+                }
+                if (i == 0) {
+                    threeHeldAtOnce.await(Math.max(0, rendezvousDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } else {
+                    Thread.yield(); // hold the lease a moment, so other threads overlap with it
+                }
+                inUse.remove(resource);
+                held.decrementAndGet();
+            }
+        });
+        assertThat(leasedTwice.get()).withFailMessage("%s was lent to two threads at the same time: a resource must be"
+                + " lent to one borrower at a time. Taking a free resource from the idle set must be atomic (under a"
+                + " lock, or a concurrent queue).", leasedTwice.get()).isNull();
+        assertThat(peak.get()).withFailMessage("10 threads shared a pool of 3 and at most %d leases were held at once,"
+                + " expected exactly 3: %s", peak.get(), peak.get() > 3
+                        ? "the pool lent out more than it has. Count free resources with a semaphore of 3 permits, and take a"
+                                + " permit before taking a resource."
+                        : "the pool never let 3 borrowers in at once, so it serializes them (one lock held while a"
+                                + " resource is lent?). A borrower must hold a permit, not a lock.").isEqualTo(3);
+        assertAvailable(pool, 3, "after all 10 threads closed their leases");
+    }
+
+    @Test
+    void acquireWaitsWhileAllAreLentAndGetsTheOneGivenBack() throws InterruptedException {
+        ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
+        Lease<String> lease = pool.acquire();
+        AtomicReference<String> got = new AtomicReference<>();
+        try (Background waiter = Background.start("borrower", () -> {
+            try (Lease<String> mine = pool.acquire()) {
+                got.set(mine.resource());
+            }
+        })) {
+            waiter.assertBlocks("acquire() while every resource is lent out");
+            BusyWait.assertWaitsWithoutSpinning(waiter.thread());
+            lease.close();
+            waiter.assertEnds("closing a lease did not wake the thread waiting in acquire()");
+        }
+        assertThat(got.get()).isEqualTo("only");
+        assertAvailable(pool, 1, "after the waiting borrower closed its lease");
+    }
+
+    @Test
+    void tryAcquireGivesUpAfterAboutTheTimeoutAndLosesNothing() throws InterruptedException {
+        ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
+        List<Lease<String>> all = List.of(pool.acquire(), pool.acquire(), pool.acquire());
+        long start = System.nanoTime();
+        Optional<Lease<String>> none = pool.tryAcquire(Duration.ofMillis(300));
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(none).withFailMessage("tryAcquire(300 ms) with every resource lent out returned %s", none).isEmpty();
+        assertThat(elapsedMs).withFailMessage("tryAcquire(300 ms) gave up after %d ms: it must wait (about) the whole"
+                + " timeout", elapsedMs).isGreaterThanOrEqualTo(270);
+        assertThat(elapsedMs).withFailMessage("tryAcquire(300 ms) returned after %d ms: it should give up soon after the"
+                + " timeout", elapsedMs).isLessThan(300 + 2_000);
+        for (int i = 0; i < 20; i++) {
+            assertThat(pool.tryAcquire(Duration.ofMillis(1))).isEmpty();
+        }
+        all.forEach(Lease::close);
+        assertAvailable(pool, 3, "after 21 tryAcquire calls timed out and the 3 leases were closed (a timed-out"
+                + " tryAcquire must give back whatever it took on its way)");
+        for (int i = 0; i < 3; i++) {
+            assertThat(pool.tryAcquire(Duration.ZERO)).withFailMessage(
+                    "after timed-out tryAcquire calls, only %d of the 3 resources could be borrowed again: the timeouts"
+                            + " lost them", i).isPresent();
+        }
+    }
+
+    @Test
+    void tryAcquireGetsAResourceGivenBackInTime() throws InterruptedException {
+        ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
+        Lease<String> lease = pool.acquire();
+        try (Background waiter = Background.start("timed-borrower", () -> {
+            Optional<Lease<String>> mine = pool.tryAcquire(Duration.ofSeconds(30));
+            if (mine.isEmpty()) {
+                throw new AssertionFailedError("tryAcquire(30 s) returned empty although a lease was closed after about a"
+                        + " second");
+            }
+            mine.get().close();
+        })) {
+            waiter.assertBlocks("tryAcquire(30 s) while every resource is lent out");
+            lease.close();
+            waiter.assertEnds("closing a lease did not wake the thread waiting in tryAcquire(30 s)");
+        }
+        assertAvailable(pool, 1, "after the timed borrower closed its lease");
+    }
+
+    @Test
+    void closingALeaseTwiceGivesTheResourceBackOnce() throws InterruptedException {
+        ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
+        Lease<String> lease = pool.acquire();
+        lease.close();
+        lease.close();
+        assertAvailable(pool, 3, "after one lease was closed twice (close() must be idempotent: a second close gives"
+                + " nothing back, or the pool believes it has more resources than it has)");
+        List<Lease<String>> leases = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Optional<Lease<String>> next = pool.tryAcquire(Duration.ZERO);
+            assertThat(next).withFailMessage("after a double close, lease %d of 3 could not be borrowed", i + 1).isPresent();
+            leases.add(next.get());
+        }
+        Optional<Lease<String>> fourth = pool.tryAcquire(Duration.ZERO);
+        fourth.ifPresent(Lease::close);
+        assertThat(fourth).withFailMessage("after one lease was closed twice, a pool of 3 lent a 4th lease (%s): the double"
+                + " close gave the resource back twice, and now two borrowers share it. Make close() do its work only"
+                + " the first time.", fourth.map(Lease::resource).orElse(null)).isEmpty();
+        leases.forEach(Lease::close);
+    }
+
+    @Test
+    void twoThreadsClosingTheSameLeaseAtOnceGiveItBackOnce() throws InterruptedException {
+        int rounds = 1_000;
+        List<Integer> resources = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            resources.add(i);
+        }
+        ResourcePool<Integer> pool = new ResourcePool<>(resources);
+        List<Lease<Integer>> leases = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            leases.add(pool.acquire());
+        }
+        Concurrently.threads(Concurrently.cores()).named("closer").inLockstep(rounds, (t, round) -> leases.get(round).close());
+        int available = pool.available();
+        assertThat(available).withFailMessage("%d leases, each closed by %d threads at the same moment, left %d resources"
+                + " available, expected %d: %d leases were given back twice. \"if not closed: closed = true; give back\" is a"
+                + " check-then-act race: use compareAndSet on an AtomicBoolean.", rounds, Concurrently.cores(), available,
+                rounds, available - rounds).isEqualTo(rounds);
+    }
+
+    @Test
+    void aLeaseIsGivenBackWhenTheTryWithResourcesBodyThrows() {
+        ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
+        AtomicInteger failures = new AtomicInteger();
+        Concurrently.threads(4).named("failing-borrower").within(Duration.ofSeconds(6)).repeat(500, (t, i) -> {
+            try (Lease<String> lease = i % 2 == 0 ? pool.acquire() : pool.tryAcquire(Duration.ofSeconds(5)).orElseThrow()) {
+                if (lease.resource() != null) {
+                    throw new IllegalStateException("the work failed");
+                }
+            } catch (IllegalStateException expected) {
+                failures.incrementAndGet();
+            }
+        });
+        assertThat(failures.get()).isEqualTo(2_000);
+        assertAvailable(pool, 3, "after 2000 leases whose try-with-resources body threw");
+    }
+
+    @Test
+    void aClosedLeaseNoLongerHandsOutItsResource() throws InterruptedException {
+        ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
+        Lease<String> lease = pool.acquire();
+        lease.close();
+        assertThatThrownBy(lease::resource).withFailMessage("resource() of a closed lease must throw IllegalStateException:"
+                + " the resource is back in the pool and may already be someone else's").isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void anInterruptedAcquireThrowsInterruptedExceptionAndTakesNothing() throws InterruptedException {
+        ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
+        Lease<String> lease = pool.acquire();
+        try (Background waiter = Background.start("interrupted", pool::acquire)) {
+            waiter.assertBlocks("acquire() while every resource is lent out");
+            waiter.thread().interrupt();
+            if (!Bounded.ends(waiter.thread(), Background.PATIENCE)) {
+                throw new AssertionFailedError("an interrupted thread kept waiting in acquire(): let InterruptedException out");
+            }
+            assertThat(waiter.failure()).withFailMessage("an interrupted acquire() must throw InterruptedException, but it %s",
+                    waiter.failure() == null ? "returned normally" : "threw " + waiter.failure())
+                    .isInstanceOf(InterruptedException.class);
+        }
+        lease.close();
+        assertAvailable(pool, 1, "after an interrupted acquire() and the close of the only lease");
+    }
+
+    @Test
+    void invalidArgumentsAreRefusedWithAMessageNamingThem() throws InterruptedException {
+        assertThatThrownBy(() -> new ResourcePool<String>(null)).withFailMessage(
+                "new ResourcePool(null) must throw NullPointerException naming \"resources\"")
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("resources");
+        assertThatThrownBy(() -> new ResourcePool<String>(List.of())).withFailMessage(
+                "new ResourcePool(empty list) must throw IllegalArgumentException naming \"resources\": a pool of nothing"
+                        + " would make every acquire() wait forever")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("resources");
+        assertThatThrownBy(() -> new ResourcePool<>(Arrays.asList("a", null))).withFailMessage(
+                "new ResourcePool([a, null]) must throw NullPointerException naming \"resources\"")
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("resources");
+        ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
+        assertThatThrownBy(() -> pool.tryAcquire(null)).withFailMessage(
+                "tryAcquire(null) must throw NullPointerException naming \"timeout\"")
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("timeout");
+        assertAvailable(pool, 3, "after a refused tryAcquire(null)");
+    }
+
+    private static void assertAvailable(ResourcePool<?> pool, int expected, String when) {
+        int actual = pool.available();
+        assertThat(actual).withFailMessage("%s: available() is %d, expected %d", when, actual, expected).isEqualTo(expected);
+    }
+}

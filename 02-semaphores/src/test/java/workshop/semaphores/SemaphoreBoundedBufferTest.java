@@ -1,0 +1,257 @@
+package workshop.semaphores;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+import workshop.semaphores.support.Background;
+import workshop.semaphores.support.Bounded;
+import workshop.testkit.BusyWait;
+import workshop.testkit.Concurrently;
+
+/** Exercise 3: README "3. SemaphoreBoundedBuffer". */
+class SemaphoreBoundedBufferTest {
+
+    private static final Duration QUICKLY = Duration.ofSeconds(3);
+
+    @Test
+    void takeReturnsTheElementsInTheOrderTheyWerePut() throws InterruptedException {
+        SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(3);
+        for (int round = 0; round < 3; round++) { // several rounds, so the ring wraps around
+            buffer.put("a" + round);
+            buffer.put("b" + round);
+            buffer.put("c" + round);
+            List<String> taken = List.of(buffer.take(), buffer.take(), buffer.take());
+            assertThat(taken).withFailMessage("put a%d, b%d, c%d into a buffer of 3, then took %s: a buffer is FIFO",
+                    round, round, round, taken).containsExactly("a" + round, "b" + round, "c" + round);
+        }
+    }
+
+    @Test
+    void putWaitsWhileTheBufferIsFullWithoutUsingTheCpu() throws InterruptedException {
+        SemaphoreBoundedBuffer<Integer> buffer = new SemaphoreBoundedBuffer<>(2);
+        buffer.put(1);
+        buffer.put(2);
+        try (Background producer = Background.start("producer", () -> buffer.put(3))) {
+            producer.assertBlocks("put() into a full buffer of capacity 2");
+            BusyWait.assertWaitsWithoutPolling(producer.thread());
+            assertThat(buffer.take()).isEqualTo(1);
+            producer.assertEnds("take() freed a slot, but the producer waiting in put() was not let in: does take() give"
+                    + " back a free slot (release the producers' semaphore)?");
+        }
+        assertThat(List.of(buffer.take(), buffer.take())).containsExactly(2, 3);
+    }
+
+    @Test
+    void takeWaitsWhileTheBufferIsEmptyWithoutUsingTheCpu() {
+        SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(2);
+        AtomicReference<String> got = new AtomicReference<>();
+        try (Background consumer = Background.start("consumer", () -> got.set(buffer.take()))) {
+            consumer.assertBlocks("take() from an empty buffer");
+            BusyWait.assertWaitsWithoutPolling(consumer.thread());
+            Bounded.run("producer", QUICKLY, "put() into an empty buffer must not wait", () -> buffer.put("x"));
+            consumer.assertEnds("put() added an element, but the consumer waiting in take() was not woken: does put()"
+                    + " release the consumers' semaphore?");
+        }
+        assertThat(got.get()).isEqualTo("x");
+    }
+
+    @Test
+    void aProducerWaitingForRoomDoesNotKeepConsumersOut() throws InterruptedException {
+        SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(1);
+        buffer.put("first");
+        try (Background producer = Background.start("producer", () -> buffer.put("second"))) {
+            producer.assertBlocks("put() into a full buffer of capacity 1");
+            String taken = Bounded.call("consumer", QUICKLY, "take() on a full buffer could not get in while a producer"
+                    + " waited in put(). The producer holds the mutex while it waits for a free slot, and the consumer"
+                    + " needs that mutex to free one: a deadlock. Wait on the semaphore first, then take the mutex.",
+                    buffer::take);
+            assertThat(taken).isEqualTo("first");
+            producer.assertEnds("take() freed the only slot, but the waiting producer was not let in");
+        }
+        assertThat(Bounded.call("consumer", QUICKLY, "take() with one element in the buffer must not wait", buffer::take))
+                .isEqualTo("second");
+    }
+
+    @Test
+    void aConsumerWaitingForAnElementDoesNotKeepProducersOut() {
+        SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(1);
+        AtomicReference<String> got = new AtomicReference<>();
+        try (Background consumer = Background.start("consumer", () -> got.set(buffer.take()))) {
+            consumer.assertBlocks("take() from an empty buffer");
+            Bounded.run("producer", QUICKLY, "put() into an empty buffer could not get in while a consumer waited in take()."
+                    + " The consumer holds the mutex while it waits for an element, and the producer needs that mutex to"
+                    + " add one: a deadlock. Wait on the semaphore first, then take the mutex.", () -> buffer.put("x"));
+            consumer.assertEnds("put() added an element, but the waiting consumer was not woken");
+        }
+        assertThat(got.get()).isEqualTo("x");
+    }
+
+    @Test
+    void everyElementIsDeliveredExactlyOnceWithFourProducersAndFourConsumers() {
+        int producers = 4;
+        int consumers = 4;
+        int perProducer = 10_000;
+        int total = producers * perProducer;
+        SemaphoreBoundedBuffer<Integer> buffer = new SemaphoreBoundedBuffer<>(4);
+        AtomicIntegerArray deliveries = new AtomicIntegerArray(total);
+        AtomicReference<String> outOfOrder = new AtomicReference<>();
+        try {
+            Concurrently.threads(producers + consumers).named("producer-or-consumer").within(Duration.ofSeconds(8)).run(t -> {
+                if (t < producers) {
+                    for (int i = 0; i < perProducer; i++) {
+                        buffer.put(t * perProducer + i);
+                    }
+                } else {
+                    int[] lastSeen = new int[producers];
+                    java.util.Arrays.fill(lastSeen, -1);
+                    for (int i = 0; i < total / consumers; i++) {
+                        int element = buffer.take();
+                        deliveries.incrementAndGet(element);
+                        int producer = element / perProducer;
+                        int sequence = element % perProducer;
+                        if (sequence <= lastSeen[producer]) {
+                            outOfOrder.compareAndSet(null, "consumer " + (t - producers) + " took element " + sequence
+                                    + " of producer " + producer + " after element " + lastSeen[producer]);
+                        }
+                        lastSeen[producer] = sequence;
+                    }
+                }
+            });
+        } catch (AssertionFailedError stuck) {
+            throw new AssertionFailedError("4 producers and 4 consumers did not finish " + total + " elements through a"
+                    + " buffer of 4. Either an element was lost (a consumer waits for it forever), or a thread holds the"
+                    + " mutex while it waits on a semaphore.\n" + stuck.getMessage(), stuck);
+        }
+        List<Integer> lost = new ArrayList<>();
+        List<Integer> duplicated = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            int n = deliveries.get(i);
+            if (n == 0) {
+                lost.add(i);
+            } else if (n > 1) {
+                duplicated.add(i);
+            }
+        }
+        assertThat(lost.size() + duplicated.size()).withFailMessage("of %d elements, %d were never taken (first: %s) and"
+                + " %d were taken more than once (first: %s). Two threads updated the array and its indices at the same"
+                + " time: the put or take itself must happen under the mutex.", total, lost.size(),
+                lost.stream().limit(5).toList(), duplicated.size(), duplicated.stream().limit(5).toList()).isZero();
+        assertThat(outOfOrder.get()).withFailMessage("the buffer is not FIFO: %s", outOfOrder.get()).isNull();
+    }
+
+    @Test
+    void putsAndTakesAtTheSameInstantNeitherLoseNorDuplicateAnElement() {
+        // Threads released together round after round hit put() (then take()) within nanoseconds of each other:
+        // without the mutex, two of them read the same index and one element overwrites the other.
+        int threads = Concurrently.cores();
+        int rounds = 1_000;
+        int total = threads * rounds;
+        SemaphoreBoundedBuffer<Integer> buffer = new SemaphoreBoundedBuffer<>(total);
+        Concurrently.threads(threads).named("producer").inLockstep(rounds, (t, round) -> buffer.put(round * threads + t));
+        java.util.Queue<Object> taken = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Concurrently.threads(threads).named("consumer").inLockstep(rounds, (t, round) -> {
+            Integer element = buffer.take();
+            taken.add(element == null ? "null" : element);
+        });
+        int[] deliveries = new int[total];
+        List<Object> strange = new ArrayList<>();
+        for (Object element : taken) {
+            if (element instanceof Integer i && i >= 0 && i < total) {
+                deliveries[i]++;
+            } else {
+                strange.add(element);
+            }
+        }
+        List<Integer> lost = new ArrayList<>();
+        List<Integer> duplicated = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            if (deliveries[i] == 0) {
+                lost.add(i);
+            } else if (deliveries[i] > 1) {
+                duplicated.add(i);
+            }
+        }
+        assertThat(lost.size() + duplicated.size() + strange.size()).withFailMessage("%d threads put %d elements at the same"
+                + " instants, then took them the same way: %d were lost (first: %s), %d taken twice (first: %s), and take()"
+                + " returned %d values nobody put (%s). Two threads used the same array index: the semaphores only count,"
+                + " they do not protect the array. Do the put and the take themselves under the mutex.", threads, total,
+                lost.size(), lost.stream().limit(5).toList(), duplicated.size(), duplicated.stream().limit(5).toList(),
+                strange.size(), strange.stream().limit(3).toList()).isZero();
+    }
+
+    @Test
+    void oneProducerAndOneConsumerSeeFifoOrder() {
+        int elements = 20_000;
+        SemaphoreBoundedBuffer<Integer> buffer = new SemaphoreBoundedBuffer<>(3);
+        List<String> problems = Concurrently.threads(2).named("producer-or-consumer").within(Duration.ofSeconds(8)).call(t -> {
+            if (t == 0) {
+                for (int i = 0; i < elements; i++) {
+                    buffer.put(i);
+                }
+                return null;
+            }
+            String firstProblem = null;
+            for (int i = 0; i < elements; i++) { // take them all, so the producer can finish
+                int element = buffer.take();
+                if (element != i && firstProblem == null) {
+                    firstProblem = "take() number " + i + " returned " + element + ", expected " + i;
+                }
+            }
+            return firstProblem;
+        });
+        assertThat(problems.get(1)).withFailMessage("one producer put 0, 1, 2, ... through a buffer of 3 and the consumer"
+                + " saw them out of order: %s. Put at one end of the ring, take from the other.", problems.get(1)).isNull();
+    }
+
+    @Test
+    void anInterruptEndsAWaitingPutOrTakeWithInterruptedExceptionAndChangesNothing() throws InterruptedException {
+        SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(1);
+        assertInterruptible("take() from an empty buffer", buffer::take);
+        buffer.put("kept");
+        assertInterruptible("put() into a full buffer", () -> buffer.put("never added"));
+        assertThat(Bounded.call("consumer", QUICKLY, "take() with one element in the buffer must not wait", buffer::take))
+                .withFailMessage("after an interrupted put(), the buffer should hold only the element put before")
+                .isEqualTo("kept");
+        try (Background consumer = Background.start("consumer", buffer::take)) {
+            consumer.assertBlocks("take() from a buffer that should be empty again (an interrupted put added nothing)");
+        }
+    }
+
+    private static void assertInterruptible(String what, Bounded.ThrowingRunnable call) {
+        try (Background waiter = Background.start("interrupted", call)) {
+            waiter.assertBlocks(what);
+            waiter.thread().interrupt();
+            if (!Bounded.ends(waiter.thread(), Background.PATIENCE)) {
+                throw new AssertionFailedError("an interrupted thread kept waiting in " + what + ": let InterruptedException out");
+            }
+            assertThat(waiter.failure()).withFailMessage("an interrupted %s must throw InterruptedException, but it %s", what,
+                    waiter.failure() == null ? "returned normally" : "threw " + waiter.failure())
+                    .isInstanceOf(InterruptedException.class);
+        }
+    }
+
+    @Test
+    void invalidArgumentsAreRefusedWithAMessageNamingThem() {
+        for (int capacity : new int[] {0, -1}) {
+            assertThatThrownBy(() -> new SemaphoreBoundedBuffer<String>(capacity)).withFailMessage(
+                    "new SemaphoreBoundedBuffer(%d) must throw IllegalArgumentException naming \"capacity\"", capacity)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+        }
+        SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(1);
+        assertThatThrownBy(() -> buffer.put(null)).withFailMessage(
+                "put(null) must throw NullPointerException naming \"element\" (a null would look like \"nothing there\")")
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("element");
+        assertThat(Bounded.call("producer", QUICKLY, "put() into an empty buffer of 1 waited: did the refused put(null)"
+                + " take the free slot?", () -> {
+                    buffer.put("x");
+                    return buffer.take();
+                })).isEqualTo("x");
+    }
+}
