@@ -144,9 +144,10 @@ class RenewingLockTest {
             boolean renewerAlive = renewer.isAlive();
 
             assertThat(returnedDuringTheRenewal).withFailMessage("close() returned while a renewal was still on its way"
-                    + " to the server (the test held it back). Once let go, it reaches the"
-                    + " server after close() returned and can extend a lock that another client holds by then. close() must stop the renewer AND wait for it to end (join"
-                    + " the thread, or shut the executor down and awaitTermination) before it releases the lock.")
+                    + " to the server (the test held it back). Once let go, it reaches the server after close()"
+                    + " returned and can extend a lock that another client holds by then. close() must stop the"
+                    + " renewer AND wait for it to end (join the thread, or shut the executor down and"
+                    + " awaitTermination) before it releases the lock.")
                     .isFalse();
             assertThat(renewerAlive).withFailMessage("close() returned while the renewer thread \"%s\" still ran: wait"
                     + " for it to end before close() returns", renewer.getName()).isFalse();
