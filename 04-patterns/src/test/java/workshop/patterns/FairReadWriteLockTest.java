@@ -53,7 +53,7 @@ class FairReadWriteLockTest {
     private static final Duration LONG_WRITE = Duration.ofNanos(50_000);
 
     /** How many long writes a correct lock must get through without meeting a reader. */
-    private static final int LONG_WRITES = 2_500;
+    private static final int LONG_WRITES = 4_000;
 
     /** How many times a writer looks for company while it holds the lock (each time it writes one half of a pair). */
     private static final int HOLD_CHECKS = 40;
