@@ -49,6 +49,12 @@ class FairReadWriteLockTest {
     /** Lockstep rounds crawl on a machine whose cores are busy with other work: allow for that. */
     private static final Duration LOCKSTEP_LIMIT = Duration.ofSeconds(25);
 
+    /** How long the returning writer holds the lock each time: long enough to meet a reader let in beside it. */
+    private static final Duration LONG_WRITE = Duration.ofNanos(50_000);
+
+    /** How many long writes a correct lock must get through without meeting a reader. */
+    private static final int LONG_WRITES = 4_000;
+
     /** How many times a writer looks for company while it holds the lock (each time it writes one half of a pair). */
     private static final int HOLD_CHECKS = 40;
 
@@ -187,6 +193,69 @@ class FairReadWriteLockTest {
                 "in %d of %d rounds where a writer and a reader arrived at the same moment, both got in. Each saw the"
                         + " lock free before the other took it: check-then-act. Check and take under one mutex.",
                 overlaps.get(), LOCKSTEP_ROUNDS).isZero();
+    }
+
+    /**
+     * A writer that holds the lock for {@link #LONG_WRITE} at a time and comes straight back, while readers
+     * keep arriving. A reader that is counted in a second step, after it let go of the internal mutex,
+     * leaves a gap in which the returning writer finds no reader and goes in; with a long write, that
+     * reader then comes out of acquireRead() while the writer is still inside. Seen within a few hundred
+     * writes; a correct lock runs all {@link #LONG_WRITES} (about a second).
+     */
+    @Test
+    @Timeout(30)
+    void aReaderIsInsideFromTheMomentItIsLetInNotAStepLater() {
+        AtomicInteger writerInside = new AtomicInteger();
+        AtomicInteger readersInside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger writes = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        int readers = 2;
+
+        Concurrently.threads(1 + readers).named("writer-or-reader").within(LOCKSTEP_LIMIT).run(t -> {
+            if (t == 0) {
+                try {
+                    while (writes.get() < LONG_WRITES && overlaps.get() == 0) {
+                        lock.acquireWrite();
+                        try {
+                            writerInside.set(1);
+                            writes.incrementAndGet();
+                            long until = System.nanoTime() + LONG_WRITE.toNanos();
+                            while (System.nanoTime() - until < 0) { // a long write: look for company all along
+                                if (readersInside.get() != 0) {
+                                    overlaps.incrementAndGet();
+                                    break;
+                                }
+                            }
+                            writerInside.set(0);
+                        } finally {
+                            lock.releaseWrite();
+                        }
+                    }
+                } finally {
+                    stop.set(true);
+                }
+            } else {
+                while (!stop.get()) {
+                    lock.acquireRead();
+                    try {
+                        readersInside.incrementAndGet();
+                        if (writerInside.get() != 0) {
+                            overlaps.incrementAndGet();
+                        }
+                        readersInside.decrementAndGet();
+                    } finally {
+                        lock.releaseRead();
+                    }
+                }
+            }
+        });
+
+        assertThat(overlaps.get()).withFailMessage(
+                "a reader and the writer held the lock at the same time (seen after %d writes). A reader let in by"
+                        + " one locked step and counted as a reader in a later one leaves a gap: in it the writer finds"
+                        + " no reader and goes in. Wait for your turn AND record yourself as a reader in the same"
+                        + " critical section.", writes.get()).isZero();
     }
 
     /**

@@ -17,6 +17,7 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 import workshop.redislocking.support.CommandLog;
 import workshop.redislocking.support.CommandLog.Command;
+import workshop.redislocking.support.HoldingPool;
 import workshop.redislocking.support.LocalRedis;
 import workshop.redislocking.support.LocalRedisServer;
 import workshop.redislocking.support.OnEachRedis;
@@ -35,6 +36,8 @@ class RenewingLockTest {
     private static final Duration WAIT = Duration.ofSeconds(2);
     /** How long a renewal may take to show on a loaded machine. */
     private static final Duration DETECTION = Duration.ofSeconds(3);
+    /** How long close() gets to return while a renewal is held back: it must not, so this is waited out in full. */
+    private static final Duration CLOSE_GRACE = Duration.ofMillis(300);
 
     @OnEachRedis
     void keepsTheLockThroughSeveralTtlsWhileTheLeaseIsOpen(Redis redis) {
@@ -105,6 +108,54 @@ class RenewingLockTest {
                     + " yours alive forever). Stop the renewal, and wait for a renewal in flight to finish, before"
                     + " releasing.", CommandLog.describe(after)).isEmpty();
             lease.close(); // idempotent
+        }
+    }
+
+    /**
+     * A renewal is held back just before it reaches the server, and close() is called meanwhile. close()
+     * must not return before that renewal has finished and the renewer has ended: a renewal that lands
+     * after close() returned can extend a lock that another client holds by then.
+     */
+    @OnEachRedis
+    void closeWaitsForARenewalInFlightBeforeItReturns(Redis redis) throws InterruptedException {
+        String key = redis.key("lock");
+        try (HoldingPool pool = new HoldingPool(redis.target()); CommandLog log = redis.monitor()) {
+            RenewingLock lock = new RenewingLock(new RedisLock(pool, key, TTL), RENEW_EVERY);
+            Lease lease = lock.tryAcquire(WAIT).orElseThrow();
+            Thread closer = new Thread(lease::close, "closer");
+            boolean returnedDuringTheRenewal;
+            Thread renewer;
+            try {
+                pool.holdNext();
+                renewer = pool.awaitHeld(DETECTION);
+                assertThat(renewer).withFailMessage("no renewal asked for a connection within %d ms of the lock being"
+                        + " taken (renewEvery is %d ms)", DETECTION.toMillis(), RENEW_EVERY.toMillis()).isNotNull();
+
+                closer.start(); // close() while the renewal is in flight
+                await("close() to return or to wait").pollInSameThread().atMost(DETECTION).pollInterval(Duration.ofMillis(1))
+                        .until(() -> closer.getState() != Thread.State.NEW && closer.getState() != Thread.State.RUNNABLE);
+                closer.join(CLOSE_GRACE); // a correct close() keeps waiting for the held renewal
+                returnedDuringTheRenewal = !closer.isAlive();
+            } finally {
+                pool.letGo();
+                closer.join(HoldingPool.LONGEST_HOLD.toMillis() * 2);
+            }
+            int closed = log.mark();
+            boolean renewerAlive = renewer.isAlive();
+
+            assertThat(returnedDuringTheRenewal).withFailMessage("close() returned while a renewal was still on its way"
+                    + " to the server (the test held it back). Once let go, it reaches the server after close()"
+                    + " returned and can extend a lock that another client holds by then. close() must stop the"
+                    + " renewer AND wait for it to end (join the thread, or shut the executor down and"
+                    + " awaitTermination) before it releases the lock.")
+                    .isFalse();
+            assertThat(renewerAlive).withFailMessage("close() returned while the renewer thread \"%s\" still ran: wait"
+                    + " for it to end before close() returns", renewer.getName()).isFalse();
+            assertThat(redis.exists(key)).withFailMessage("after close() the lock's key still exists: close must"
+                    + " release the lock").isFalse();
+            List<Command> after = log.since(closed).stream().filter(c -> !c.name().equals("EXISTS")).toList(); // ours
+            assertThat(after).withFailMessage("after close() returned, these commands still reached the server:%n%s",
+                    CommandLog.describe(after)).isEmpty();
         }
     }
 
