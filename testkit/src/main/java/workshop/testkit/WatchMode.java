@@ -48,6 +48,9 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * {@code XTest.java} reruns every test class that mentions the saved class (its own test, tests that
  * build on it); results of the others are kept from their last run and marked so in the summary.
  * Saving the README runs everything.
+ *
+ * <p>Servers that tests start (Redis) are kept between tests and runs and stopped when watching ends
+ * (see {@link ReusableServers}).
  */
 public final class WatchMode {
 
@@ -87,6 +90,7 @@ public final class WatchMode {
     public static void main(String[] args) throws Exception {
         WatchMode watch = new WatchMode(Path.of(args[0]).toAbsolutePath().normalize());
         System.setProperty("workshop.progress.quiet", "true"); // the watch prints its own, merged summary
+        System.setProperty(ReusableServers.ENABLED_PROPERTY, "true"); // servers outlive a run; stopped on exit
         watch.run();
     }
 

@@ -24,6 +24,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.embedded.core.ExecutableProvider;
+import workshop.testkit.ReusableServers;
 
 /**
  * One real {@code redis-server} process that the tests started: the binary shipped inside the
@@ -42,6 +43,9 @@ import redis.embedded.core.ExecutableProvider;
  */
 @SuppressWarnings("deprecation") // JedisPool and Builder.ssl: deprecated in Jedis 7; the exercises use the pool API
 public final class LocalRedisServer implements AutoCloseable {
+
+    /** The kind of server, for {@link ReusableServers}. */
+    private static final String KIND = "redis-server";
 
     /** How long a server may take to start before the test fails. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
@@ -70,8 +74,12 @@ public final class LocalRedisServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts a server on a free port. */
+    /** Starts a server on a free port (in watch mode, reuses an idle one: see {@link ReusableServers}). */
     public static LocalRedisServer start() {
+        Optional<LocalRedisServer> reused = reuseIdle();
+        if (reused.isPresent()) {
+            return reused.get();
+        }
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             LocalRedisServer server = new LocalRedisServer(freePort());
@@ -165,12 +173,50 @@ public final class LocalRedisServer implements AutoCloseable {
         return !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
     }
 
-    /** Stops the server (also a frozen one) and closes the pools made by {@link #newPool}. */
+    /**
+     * Stops the server (also a frozen one) and closes the pools made by {@link #newPool}. In watch mode a
+     * healthy server is emptied and kept for the next test instead (see {@link ReusableServers}).
+     */
     @Override
     public synchronized void close() {
-        kill();
         pools.forEach(JedisPool::close);
         pools.clear();
+        if (ReusableServers.enabled() && process != null && process.isAlive() && !frozen && emptied()) {
+            ReusableServers.offer(KIND, new ReusableServers.Idle(process, port, pid));
+            process = null;
+            RUNNING.remove(this);
+            return;
+        }
+        kill();
+    }
+
+    /** Deletes every key and script; false if the server does not answer. Call only when holding this. */
+    private boolean emptied() {
+        try (Jedis jedis = new Jedis(address(), DefaultJedisClientConfig.builder().timeoutMillis(1_000).build())) {
+            jedis.flushAll();
+            jedis.scriptFlush();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** An idle server kept by an earlier test (watch mode only), checked to answer. */
+    private static Optional<LocalRedisServer> reuseIdle() {
+        for (Optional<ReusableServers.Idle> idle = ReusableServers.take(KIND); idle.isPresent();
+                idle = ReusableServers.take(KIND)) {
+            LocalRedisServer server = new LocalRedisServer(idle.get().port());
+            synchronized (server) {
+                server.process = idle.get().process();
+                server.pid = idle.get().pid();
+                if (server.emptied()) {
+                    RUNNING.add(server);
+                    return Optional.of(server);
+                }
+                destroy(server.process);
+            }
+        }
+        return Optional.empty();
     }
 
     private void resumeIfFrozen() {
