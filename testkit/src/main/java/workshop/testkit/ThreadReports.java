@@ -51,26 +51,64 @@ public final class ThreadReports {
         return ids == null ? Set.of() : Arrays.stream(ids).boxed().collect(Collectors.toSet());
     }
 
-    /** A report of a deadlock among the given thread ids. */
+    /**
+     * A report of a deadlock among the given thread ids: the threads that wait for each other in a cycle
+     * first, then those that are only stuck behind the cycle (they wait for a lock a cycle member holds).
+     */
     public static String deadlockReport(long[] ids) {
         ThreadInfo[] infos = THREADS.getThreadInfo(ids, true, true);
-        StringBuilder report = new StringBuilder();
-        report.append("DEADLOCK: ").append(ids.length).append(" threads wait for each other and none can go on.\n");
+        Map<Long, ThreadInfo> byId = new java.util.LinkedHashMap<>();
         for (ThreadInfo info : infos) {
-            if (info == null) {
-                continue;
+            if (info != null) {
+                byId.put(info.getThreadId(), info);
             }
-            report.append("  \"").append(info.getThreadName()).append("\" waits for ")
-                    .append(describeLock(info.getLockInfo()))
-                    .append(" held by \"").append(info.getLockOwnerName()).append("\"\n");
-            List<String> held = locksHeld(info);
-            report.append("      and holds ").append(held.isEmpty() ? "no lock" : String.join(", ", held)).append('\n');
-            appendFrames(report, info.getStackTrace(), "      at ");
         }
-        report.append("Each thread holds a lock that the next one needs: a lock-ordering deadlock.\n")
+        List<ThreadInfo> inCycle = new ArrayList<>();
+        List<ThreadInfo> behind = new ArrayList<>();
+        for (ThreadInfo info : byId.values()) {
+            (isInCycle(info.getThreadId(), byId) ? inCycle : behind).add(info);
+        }
+        StringBuilder report = new StringBuilder();
+        report.append("DEADLOCK: ").append(inCycle.size()).append(" threads wait for each other and none can go on");
+        if (!behind.isEmpty()) {
+            report.append(" (").append(behind.size()).append(behind.size() == 1 ? " more waits" : " more wait")
+                    .append(" behind them)");
+        }
+        report.append(".\n");
+        inCycle.forEach(info -> appendWaiter(report, info));
+        if (!behind.isEmpty()) {
+            report.append(" Stuck behind the cycle (not part of it):\n");
+            behind.forEach(info -> appendWaiter(report, info));
+        }
+        report.append("Each thread in the cycle holds a lock that the next one needs: a lock-ordering deadlock.\n")
                 .append("Look at the order in which your code takes its locks: if every thread took them in one global\n")
                 .append("order (for example by account id), no cycle could form. (See the module README, \"Deadlock\".)");
         return report.toString();
+    }
+
+    /** Whether following "waits for a lock held by" from this thread leads back to it. */
+    private static boolean isInCycle(long start, Map<Long, ThreadInfo> byId) {
+        long current = start;
+        for (int step = 0; step <= byId.size(); step++) {
+            ThreadInfo info = byId.get(current);
+            if (info == null || info.getLockOwnerId() < 0) {
+                return false;
+            }
+            current = info.getLockOwnerId();
+            if (current == start) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void appendWaiter(StringBuilder report, ThreadInfo info) {
+        report.append("  \"").append(info.getThreadName()).append("\" waits for ")
+                .append(describeLock(info.getLockInfo()))
+                .append(" held by \"").append(info.getLockOwnerName()).append("\"\n");
+        List<String> held = locksHeld(info);
+        report.append("      and holds ").append(held.isEmpty() ? "no lock" : String.join(", ", held)).append('\n');
+        appendFrames(report, info.getStackTrace(), "      at ");
     }
 
     /** Describes where each of the given threads stands: state, lock awaited and its owner, stack. */
