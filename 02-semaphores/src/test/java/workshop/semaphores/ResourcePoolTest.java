@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import workshop.semaphores.support.Background;
-import workshop.semaphores.support.Bounded;
+import workshop.testkit.Background;
+import workshop.testkit.Bounded;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 

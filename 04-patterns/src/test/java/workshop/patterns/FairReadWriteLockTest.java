@@ -17,19 +17,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.Extension;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import workshop.patterns.support.Background;
-import workshop.patterns.support.Bounded;
-import workshop.patterns.support.JdkHelperThreads;
+import workshop.testkit.Background;
+import workshop.testkit.Bounded;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 
 /** Exercise 3: README "3. FairReadWriteLock". */
 class FairReadWriteLockTest {
-
-    @RegisterExtension
-    static final Extension JDK_HELPER_THREADS = JdkHelperThreads.started();
 
     /** How long a writer (or reader) may wait behind a stream of the other kind before it counts as starved. */
     private static final Duration STARVED_AFTER = Duration.ofSeconds(4);

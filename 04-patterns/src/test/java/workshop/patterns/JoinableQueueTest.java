@@ -13,19 +13,13 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.Extension;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import workshop.patterns.support.Background;
-import workshop.patterns.support.Bounded;
-import workshop.patterns.support.JdkHelperThreads;
+import workshop.testkit.Background;
+import workshop.testkit.Bounded;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 
 /** Exercise 1: README "1. JoinableQueue". */
 class JoinableQueueTest {
-
-    @RegisterExtension
-    static final Extension JDK_HELPER_THREADS = JdkHelperThreads.started();
 
     private static final Duration LIMIT = Duration.ofSeconds(5);
     private static final int ROUNDS = 1_000;

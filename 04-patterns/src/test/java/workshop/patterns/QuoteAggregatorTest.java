@@ -14,16 +14,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.Extension;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import workshop.patterns.support.Bounded;
-import workshop.patterns.support.JdkHelperThreads;
+import workshop.testkit.Bounded;
 
 /** Exercise 6: README "6. QuoteAggregator". */
 class QuoteAggregatorTest {
-
-    @RegisterExtension
-    static final Extension JDK_HELPER_THREADS = JdkHelperThreads.started();
 
     /** The deadline of the aggregator when the test is about the deadline. */
     private static final Duration DEADLINE = Duration.ofMillis(500);

@@ -19,19 +19,13 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.Extension;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import workshop.patterns.support.Background;
-import workshop.patterns.support.Bounded;
-import workshop.patterns.support.JdkHelperThreads;
+import workshop.testkit.Background;
+import workshop.testkit.Bounded;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 
 /** Exercise 5: README "5. SimpleFuture". */
 class SimpleFutureTest {
-
-    @RegisterExtension
-    static final Extension JDK_HELPER_THREADS = JdkHelperThreads.started();
 
     private static final int ROUNDS = 1_000;
 

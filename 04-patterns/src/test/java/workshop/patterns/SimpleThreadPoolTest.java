@@ -20,18 +20,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.Extension;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import workshop.patterns.support.Background;
-import workshop.patterns.support.JdkHelperThreads;
+import workshop.testkit.Background;
 import workshop.testkit.BusyWait;
 import workshop.testkit.ThreadLeaks;
 
 /** Exercise 4: README "4. SimpleThreadPool". */
 class SimpleThreadPoolTest {
-
-    @RegisterExtension
-    static final Extension JDK_HELPER_THREADS = JdkHelperThreads.started();
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 

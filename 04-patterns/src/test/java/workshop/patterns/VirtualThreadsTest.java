@@ -7,16 +7,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.Extension;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import workshop.patterns.support.Bounded;
-import workshop.patterns.support.JdkHelperThreads;
+import workshop.testkit.Bounded;
 
 /** Exercise 7: README "7. VirtualThreads". */
 class VirtualThreadsTest {
-
-    @RegisterExtension
-    static final Extension JDK_HELPER_THREADS = JdkHelperThreads.started();
 
     private static final int TASKS = 10_000;
     private static final Duration EACH_SLEEPS = Duration.ofMillis(200);

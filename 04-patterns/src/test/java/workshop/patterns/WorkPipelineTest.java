@@ -20,18 +20,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.Extension;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import workshop.patterns.support.Background;
-import workshop.patterns.support.Bounded;
-import workshop.patterns.support.JdkHelperThreads;
+import workshop.testkit.Background;
+import workshop.testkit.Bounded;
 import workshop.testkit.ThreadLeaks;
 
 /** Exercise 2: README "2. WorkPipeline". */
 class WorkPipelineTest {
-
-    @RegisterExtension
-    static final Extension JDK_HELPER_THREADS = JdkHelperThreads.started();
 
     private static final Duration LIMIT = Duration.ofSeconds(6);
     private static final Duration GRACE = Duration.ofSeconds(2);

@@ -17,7 +17,7 @@ public final class ThreadLeaks {
 
     /** Infrastructure threads that appear lazily and are not owned by any test. */
     private static final Pattern INFRASTRUCTURE = Pattern.compile(
-            "junit-.*|ForkJoinPool\\.commonPool-worker-.*|Attach Listener|process reaper.*|VirtualThread-unblocker|ForkJoinPool-\\d+-delayScheduler|Common-Cleaner|MasterPoller|Read-Poller|Write-Poller"
+            "junit-.*|ForkJoinPool\\.commonPool-worker-.*|Attach Listener|process reaper.*|VirtualThread-unblocker|ForkJoinPool-\\d+-delayScheduler|Common-Cleaner|MasterPoller"
                     + "|JNA Cleaner|Notification Thread|Signal Dispatcher|Finalizer|Reference Handler"
                     + "|surefire-.*|ping-.*|" + WorkshopExtension.RUNNER_PREFIX + ".*"
                     + "|.*[Ll]incheck.*|FixedActiveThreadsExecutor.*|testcontainers-.*|ducttape-.*"

@@ -1,4 +1,4 @@
-package workshop.semaphores.support;
+package workshop.testkit;
 
 import java.time.Duration;
 import java.util.List;
@@ -6,8 +6,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.opentest4j.AssertionFailedError;
-import workshop.testkit.ThreadLeaks;
-import workshop.testkit.ThreadReports;
 
 /**
  * Runs a call that may hang (a {@code join()} nobody ends, a pipeline whose workers never stop) on a

@@ -1,4 +1,4 @@
-package workshop.semaphores.support;
+package workshop.testkit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 import org.opentest4j.AssertionFailedError;
-import workshop.semaphores.support.Bounded.ThrowingRunnable;
-import workshop.testkit.ThreadReports;
+import workshop.testkit.Bounded.ThrowingRunnable;
 
 /**
  * One thread running one blocking call in the background (a {@code take()}, a {@code join()}, an
