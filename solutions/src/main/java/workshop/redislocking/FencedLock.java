@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 
@@ -31,9 +29,6 @@ public class FencedLock {
                 return redis.call('incr', KEYS[2])
             end
             return false""";
-
-    /** Upper bound of the random pause between two attempts to take a busy lock. */
-    private static final long MAX_RETRY_DELAY_MICROS = 10_000;
 
     private final JedisPool pool;
     private final String name;
@@ -71,16 +66,7 @@ public class FencedLock {
             if (number instanceof Long fencingToken) {
                 return Optional.of(new FencedToken(new LockToken(name, value), fencingToken));
             }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return Optional.empty();
-            }
-            long pause = Math.min(remaining, TimeUnit.MICROSECONDS.toNanos(
-                    ThreadLocalRandom.current().nextLong(1, MAX_RETRY_DELAY_MICROS + 1)));
-            try {
-                TimeUnit.NANOSECONDS.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!RedisLock.pauseBeforeRetry(deadline)) {
                 return Optional.empty();
             }
         }

@@ -99,16 +99,7 @@ public class RedisLock {
             if (trySet(token.value())) {
                 return Optional.of(token);
             }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return Optional.empty();
-            }
-            long pause = Math.min(remaining, TimeUnit.MICROSECONDS.toNanos(
-                    ThreadLocalRandom.current().nextLong(1, MAX_RETRY_DELAY_MICROS + 1)));
-            try {
-                TimeUnit.NANOSECONDS.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pauseBeforeRetry(deadline)) {
                 return Optional.empty();
             }
         }
@@ -153,6 +144,29 @@ public class RedisLock {
         Objects.requireNonNull(token, "token");
         if (!token.name().equals(name)) {
             throw new IllegalArgumentException("token belongs to the lock \"" + token.name() + "\", not to \"" + name + "\"");
+        }
+    }
+
+    /**
+     * Sleeps a random 1 us to {@value #MAX_RETRY_DELAY_MICROS} us (random, so that clients that collided
+     * do not retry in lockstep), but not past {@code deadline} ({@code System.nanoTime()} based).
+     *
+     * @return false if the deadline has passed or the thread was interrupted (its interrupt status is
+     *     then set again): stop trying
+     */
+    static boolean pauseBeforeRetry(long deadline) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            return false;
+        }
+        long pause = Math.min(remaining, TimeUnit.MICROSECONDS.toNanos(
+                ThreadLocalRandom.current().nextLong(1, MAX_RETRY_DELAY_MICROS + 1)));
+        try {
+            TimeUnit.NANOSECONDS.sleep(pause);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
