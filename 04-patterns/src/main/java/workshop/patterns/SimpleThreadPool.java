@@ -14,7 +14,8 @@ import java.util.concurrent.Future;
  * future: the worker thread that ran it lives on and runs the next task. The pool never has more than
  * {@code workers} threads. {@code shutdown()} refuses new tasks but lets the queued ones run;
  * {@code shutdownNow()} refuses new tasks, removes the queued ones and returns them, and interrupts the
- * running ones; {@code awaitTermination} waits until every worker has ended. {@code submit} after either
+ * running ones; {@code awaitTermination} waits until every worker has run its last task and left the
+ * pool. {@code submit} after either
  * shutdown throws {@link java.util.concurrent.RejectedExecutionException}.
  *
  * <p>Build it yourself (no {@code ExecutorService}, {@code ThreadPoolExecutor} or {@code Executors});

@@ -27,7 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Life cycle, as in {@link java.util.concurrent.ExecutorService}: {@link #shutdown()} refuses new tasks
  * and lets the queued ones finish; {@link #shutdownNow()} also removes the queued tasks (and returns
- * them) and interrupts the running ones; {@link #awaitTermination} waits until every worker has ended.
+ * them) and interrupts the running ones; {@link #awaitTermination} waits until every worker has run its last
+ * task and left the pool (its thread may still be returning from its last method call, as with
+ * {@link java.util.concurrent.ThreadPoolExecutor}).
  * Submitting after either throws {@link RejectedExecutionException}.
  *
  * <p>Thread-safe. Memory consistency: actions in a thread before {@code submit} happen-before the task

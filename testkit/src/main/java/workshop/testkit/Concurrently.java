@@ -154,6 +154,7 @@ public final class Concurrently {
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicReferenceArray<T> results = new AtomicReferenceArray<>(threads);
         List<Thread> started = new ArrayList<>(threads);
+        List<Thread> stuck = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             int index = i;
             Thread thread = new Thread(() -> {
@@ -176,14 +177,17 @@ public final class Concurrently {
             startGate.countDown();
             long deadline = System.nanoTime() + timeLimit.toNanos();
             for (Thread thread : started) {
-                thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                // join's answer, not isAlive(): join(Duration) reports a TERMINATED thread as ended while
+                // isAlive() can still say true for a moment.
+                if (!thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                    stuck.add(thread);
+                }
             }
         } catch (InterruptedException e) {
             started.forEach(Thread::interrupt);
             Thread.currentThread().interrupt();
             throw new AssertionFailedError("Interrupted while waiting for the worker threads", e);
         }
-        List<Thread> stuck = started.stream().filter(Thread::isAlive).toList();
         if (!stuck.isEmpty()) {
             String report = stuck.size() + " of " + threads + " threads did not finish within " + timeLimit.toMillis()
                     + " ms:\n" + ThreadReports.describe(stuck)

@@ -59,7 +59,8 @@ public final class ThreadLeaks {
                 thread.join(Duration.ofNanos(left));
             }
         }
-        return startedSince(before).stream().filter(Thread::isAlive).toList();
+        // The state, not isAlive(): a thread is TERMINATED (and join returns) a moment before isAlive() says false.
+        return startedSince(before).stream().filter(t -> t.getState() != Thread.State.TERMINATED).toList();
     }
 
     /** Marks threads of a failed test, so later tests do not report them again. */
