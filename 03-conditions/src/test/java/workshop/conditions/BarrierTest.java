@@ -16,7 +16,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import workshop.testkit.Background;
 import workshop.testkit.Bounded;
-import workshop.conditions.support.SpuriousWakeups;
+import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 

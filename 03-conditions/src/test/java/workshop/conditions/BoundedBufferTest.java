@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 import workshop.testkit.Background;
 import workshop.testkit.Bounded;
-import workshop.conditions.support.SpuriousWakeups;
+import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.BusyWait;
 import workshop.testkit.ThreadReports;
 

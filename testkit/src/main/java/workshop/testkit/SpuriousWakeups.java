@@ -1,4 +1,4 @@
-package workshop.conditions.support;
+package workshop.testkit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -14,7 +14,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.awaitility.core.ConditionTimeoutException;
 import org.opentest4j.AssertionFailedError;
-import workshop.testkit.ThreadReports;
 
 /**
  * Wakes the threads that wait inside an object without changing the object's state: a spurious wake-up,
