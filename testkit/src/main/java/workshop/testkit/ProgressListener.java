@@ -35,15 +35,15 @@ public final class ProgressListener implements TestExecutionListener {
     private Writer resultsFile;
 
     /** Outcomes of one test class. */
-    static final class Results {
-        int passed;
-        int failed;
-        int skipped;
-        String firstFailure;
+    public static final class Results {
+        public int passed;
+        public int failed;
+        public int skipped;
+        public String firstFailure;
         /** The whole message of the first failure (watch mode prints it). */
-        String firstFailureDetail;
+        public String firstFailureDetail;
 
-        boolean done() {
+        public boolean done() {
             return failed == 0 && passed > 0;
         }
     }
@@ -113,28 +113,22 @@ public final class ProgressListener implements TestExecutionListener {
             }
         }
         if (!byClass.isEmpty() && !Boolean.getBoolean("workshop.progress.quiet")) {
-            ProgressReport.print(byClass, readmes(), System.out);
+            ProgressReport.print(byClass, exercises().orElse(null), System.out);
         }
     }
 
     /** The results of the last test plan, by test class (for watch mode). */
-    synchronized Map<String, Results> results() {
+    public synchronized Map<String, Results> results() {
         return new LinkedHashMap<>(byClass);
     }
 
-    private static List<Path> readmes() {
-        String configured = System.getProperty("workshop.readmes");
-        List<Path> paths = new ArrayList<>();
-        if (configured != null && !configured.isBlank()) {
-            for (String p : configured.split(",")) {
-                if (!p.isBlank()) {
-                    paths.add(Path.of(p.trim()));
-                }
-            }
-        } else {
-            paths.add(Path.of("README.md"));
+    private Optional<Exercises> exercises() {
+        try {
+            return Exercises.current(null);
+        } catch (RuntimeException e) {
+            System.err.println("[progress] cannot read the exercise list: " + e.getMessage());
+            return Optional.empty();
         }
-        return paths.stream().map(Path::toAbsolutePath).filter(Files::isRegularFile).toList();
     }
 
     private static Optional<String> testClassOf(TestIdentifier id) {

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 public final class ReusableServers {
 
     /** Set by watch mode. */
-    static final String ENABLED_PROPERTY = "workshop.watch";
+    public static final String ENABLED_PROPERTY = "workshop.watch";
 
     /** An idle server: its process, the port it listens on and its pid as the server reports it. */
     public record Idle(Process process, int port, long pid) {

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,16 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ProgressReportTest {
 
     @Test
-    void listsExercisesInReadmeOrderAndNamesTheNextOneWithItsCommand(@TempDir Path dir) throws IOException {
+    void listsExercisesInDeclaredOrderAndNamesTheNextOneWithItsCommand(@TempDir Path dir) throws IOException {
         Path module = Files.createDirectories(dir.resolve("01-locks"));
-        Path readme = module.resolve("README.md");
-        Files.writeString(readme, """
-                # 01-locks
-                ## Exercises
-                ### 1. `BankAccount`
-                text
-                ### 2. Counters: `LockCounter`, `CasCounter`
-                ### 3. `HighWaterMark`
+        Path declaration = module.resolve(Exercises.FILE_NAME);
+        Files.writeString(declaration, """
+                # the exercises
+                package workshop.locks
+                1  BankAccount    BankAccountTest
+                2  LockCounter    LockCounterTest
+                2  CasCounter     CasCounterTest
+                3  HighWaterMark  HighWaterMarkTest
                 """);
         Map<String, ProgressListener.Results> results = new LinkedHashMap<>();
         results.put("workshop.locks.HighWaterMarkTest", results(0, 2, "max lost"));
@@ -34,7 +33,7 @@ class ProgressReportTest {
         results.put("workshop.locks.LockCounterTest", results(1, 1, "expected 8 saw 7"));
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ProgressReport.print(results, List.of(readme), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        ProgressReport.print(results, Exercises.read(declaration), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String text = bytes.toString(StandardCharsets.UTF_8);
 
         assertThat(text).contains("01-locks: 1 of 4 exercises pass");

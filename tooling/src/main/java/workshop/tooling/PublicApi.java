@@ -1,4 +1,4 @@
-package workshop.testkit.check;
+package workshop.tooling;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;

@@ -1,4 +1,4 @@
-package workshop.testkit.check;
+package workshop.tooling;
 
 import java.io.IOException;
 import java.lang.reflect.Modifier;
@@ -17,40 +17,17 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * The instructor's check for one exercise module, run by {@code ./mvnw verify -Pcheck} after the
- * module's tests ran against its skeletons:
+ * Two parts of the module check ({@link ModuleCheck}):
  * <ol>
  *   <li>every exercise test failed against the skeleton, except tests marked {@code @PassesOnSkeleton}
  *       (listed with their reasons), and every test class has at least one failing test;</li>
  *   <li>every public skeleton class has the same public API as its solution in {@code solutions/}, and
  *       every public solution class of the module's packages has a skeleton.</li>
  * </ol>
- * Arguments: module name, skeleton classes directory, test results file, solution classes directory.
  */
 public final class SkeletonCheck {
 
     private SkeletonCheck() {
-    }
-
-    public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            throw new IllegalArgumentException("usage: SkeletonCheck MODULE SKELETON_CLASSES RESULTS_FILE SOLUTION_CLASSES");
-        }
-        String module = args[0];
-        List<String> problems = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-        checkResults(Path.of(args[2]), problems, notes);
-        int classes = checkApi(Path.of(args[1]), Path.of(args[3]), problems);
-
-        String prefix = "[skeleton check] " + module + ": ";
-        notes.forEach(n -> System.out.println(prefix + n));
-        if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder(prefix + problems.size() + " problem(s):\n");
-            problems.forEach(p -> message.append("  - ").append(p.replace("\n", "\n    ")).append('\n'));
-            System.err.println(message);
-            throw new IllegalStateException(module + " failed the skeleton check: " + problems.size() + " problem(s), listed above");
-        }
-        System.out.println(prefix + "the public API of " + classes + " skeleton class(es) matches the solutions.");
     }
 
     /** One line of the results file that testkit's ProgressListener writes. */
@@ -123,8 +100,7 @@ public final class SkeletonCheck {
 
     static int checkApi(Path skeletonClasses, Path solutionClasses, List<String> problems) throws Exception {
         if (!Files.isDirectory(solutionClasses)) {
-            problems.add("no compiled solutions at " + solutionClasses + ": build the solutions module first"
-                    + " (./mvnw verify -Pcheck builds it before the exercise modules)");
+            problems.add("no compiled references at " + solutionClasses + ": the reference build did not run");
             return 0;
         }
         Set<String> skeletonNames = topLevelClassNames(skeletonClasses);
@@ -145,7 +121,7 @@ public final class SkeletonCheck {
                     continue;
                 }
                 if (!solutionNames.contains(name)) {
-                    problems.add(name + " has no reference solution in solutions/src/main/java");
+                    problems.add(name + " has no reference in solutions/src/main/java");
                     continue;
                 }
                 Class<?> solution = solutions.loadClass(name);

@@ -1,4 +1,4 @@
-package workshop.testkit.check;
+package workshop.tooling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package workshop.testkit;
+package workshop.tooling;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -38,6 +38,10 @@ import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
+import workshop.testkit.Exercises;
+import workshop.testkit.ProgressListener;
+import workshop.testkit.ProgressReport;
+import workshop.testkit.ReusableServers;
 
 /**
  * Watch mode: every time a file of the module is saved, recompile it and rerun the tests it affects,
@@ -151,7 +155,7 @@ public final class WatchMode {
             }
         }
         printFirstFailureOfNextExercise();
-        ProgressReport.print(lastResults, readmes(), out);
+        ProgressReport.print(lastResults, exercises(), out);
         List<String> kept = lastResults.keySet().stream().filter(c -> !freshThisRun.contains(c))
                 .map(c -> c.substring(c.lastIndexOf('.') + 1)).toList();
         if (!kept.isEmpty()) {
@@ -162,15 +166,14 @@ public final class WatchMode {
                 java.time.LocalTime.now().withNano(0), toRun.size(), seconds(start));
     }
 
-    /** The message of the first failure of the first unfinished exercise, in README order. */
+    /** The message of the first failure of the first unfinished exercise, in the declared order. */
     private void printFirstFailureOfNextExercise() {
-        List<ProgressReport.Exercise> order = readmes().isEmpty() ? List.of() : ProgressReport.exercisesIn(readmes().get(0));
-        for (ProgressReport.Exercise exercise : order) {
+        for (Exercises.Exercise exercise : exercises().list()) {
             for (Map.Entry<String, ProgressListener.Results> entry : lastResults.entrySet()) {
-                if (entry.getKey().endsWith("." + exercise.name() + "Test") && entry.getValue().failed > 0
+                if (entry.getKey().endsWith("." + exercise.testClass()) && entry.getValue().failed > 0
                         && entry.getValue().firstFailureDetail != null) {
                     String[] lines = entry.getValue().firstFailureDetail.split("\n");
-                    out.println(" First failure of " + exercise.name() + ":");
+                    out.println(" First failure of " + exercise.className() + ":");
                     for (int i = 0; i < Math.min(lines.length, 60); i++) {
                         out.println("   " + lines[i]);
                     }
@@ -180,9 +183,9 @@ public final class WatchMode {
         }
     }
 
-    private List<Path> readmes() {
-        Path readme = module.resolve("README.md");
-        return Files.isRegularFile(readme) ? List.of(readme) : List.of();
+    /** The module's exercise list, read again on every run (saving it takes effect at once). */
+    private Exercises exercises() {
+        return Exercises.read(module.resolve(Exercises.FILE_NAME));
     }
 
     /** Every test class, or those whose source mentions a saved class. */
@@ -296,9 +299,10 @@ public final class WatchMode {
                 }
             }
         }
-        Path readme = module.resolve("README.md");
-        if (Files.isRegularFile(readme)) {
-            times.put(readme, Files.getLastModifiedTime(readme));
+        for (Path file : List.of(module.resolve("README.md"), module.resolve(Exercises.FILE_NAME))) {
+            if (Files.isRegularFile(file)) {
+                times.put(file, Files.getLastModifiedTime(file));
+            }
         }
         return times;
     }

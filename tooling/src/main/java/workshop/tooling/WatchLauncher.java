@@ -1,4 +1,4 @@
-package workshop.testkit;
+package workshop.tooling;
 
 import java.io.File;
 import java.net.URISyntaxException;
