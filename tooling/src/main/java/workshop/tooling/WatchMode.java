@@ -135,6 +135,7 @@ public final class WatchMode {
             Thread current = Thread.currentThread();
             ClassLoader previous = current.getContextClassLoader();
             current.setContextClassLoader(loader);
+            SwappableSystemLoader.use(loader); // Lincheck finds the test classes through the system class loader
             try {
                 List<DiscoverySelector> selectors = new ArrayList<>();
                 for (String name : toRun) {
@@ -151,6 +152,7 @@ public final class WatchMode {
             } catch (ClassNotFoundException e) {
                 out.println(" Could not load " + e.getMessage());
             } finally {
+                SwappableSystemLoader.use(null);
                 current.setContextClassLoader(previous);
             }
         }
