@@ -97,6 +97,33 @@ public final class ModuleCheck {
         notes.add("the public API of " + classes + " skeleton class(es) matches the references.");
         checkDeclaration(exercises);
         checkCatchUp(exercises);
+        checkWrongSolutions(exercises);
+    }
+
+    /** Every wrong solution's header is well formed, names a declared exercise, and has its row in INSTRUCTORS.md. */
+    private void checkWrongSolutions(Exercises exercises) throws IOException {
+        List<WrongSolution> wrong;
+        try {
+            wrong = WrongSolution.of(root, moduleName);
+        } catch (IllegalArgumentException e) {
+            problems.add("wrong-solutions: " + e.getMessage());
+            return;
+        }
+        for (WrongSolution w : wrong) {
+            if (exercises.list().stream().noneMatch(e -> e.className().equals(w.className()))) {
+                problems.add(root.relativize(w.file()) + " replaces " + w.className() + ", which is no exercise of "
+                        + moduleName);
+            }
+            for (String test : w.testClasses()) {
+                if (exercises.byTestClass(test).isEmpty()) {
+                    problems.add(root.relativize(w.file()) + " names the test class " + test + ", which exercises.txt"
+                            + " does not declare");
+                }
+            }
+        }
+        InstructorTables.problem(root, moduleName).ifPresent(problems::add);
+        notes.add(wrong.size() + " wrong solution(s) in wrong-solutions/" + moduleName
+                + ", each a row of INSTRUCTORS.md (./mvnw verify -Pwrong-solutions runs them).");
     }
 
     /** Every declared test class ran against the references, and the run completed (Surefire fails on a failure). */
