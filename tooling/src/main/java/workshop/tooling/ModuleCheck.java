@@ -98,6 +98,30 @@ public final class ModuleCheck {
         checkDeclaration(exercises);
         checkCatchUp(exercises);
         checkWrongSolutions(exercises);
+        checkRegistration();
+    }
+
+    /** Every module with an exercise list is built by the root pom and counted by the wrong-solution report. */
+    private void checkRegistration() throws IOException {
+        String rootPom = Files.readString(root.resolve("pom.xml"), StandardCharsets.UTF_8);
+        Path wrongPom = root.resolve("wrong-solutions/pom.xml");
+        String wrongSolutionsPom = Files.isRegularFile(wrongPom) ? Files.readString(wrongPom, StandardCharsets.UTF_8) : "";
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve(Exercises.FILE_NAME))).sorted().toList()) {
+                String name = dir.getFileName().toString();
+                if (!rootPom.contains("<module>" + name + "</module>")) {
+                    problems.add(name + " has an exercises.txt but pom.xml does not list it: add <module>" + name
+                            + "</module> to the root pom.xml");
+                }
+                if (!wrongSolutionsPom.contains("<artifactId>" + name + "</artifactId>")) {
+                    problems.add(name + " is missing from wrong-solutions/pom.xml's dependencies (the wrong-solution"
+                            + " report must run after it): add a dependency on it there");
+                }
+                if (!Files.isRegularFile(dir.resolve("README.md"))) {
+                    problems.add(name + " has no README.md");
+                }
+            }
+        }
     }
 
     /** Every wrong solution's header is well formed, names a declared exercise, and has its row in INSTRUCTORS.md. */
