@@ -29,7 +29,7 @@ import org.opentest4j.AssertionFailedError;
 public final class Concurrently {
 
     /** How long a run may take unless the test says otherwise. */
-    public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(8);
+    public static final Duration DEFAULT_TIME_LIMIT = TimeFactor.seconds(8);
 
     private final int threads;
     private String name = "worker";

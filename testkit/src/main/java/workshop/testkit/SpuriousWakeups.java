@@ -30,10 +30,10 @@ import org.opentest4j.AssertionFailedError;
 public final class SpuriousWakeups {
 
     /** How long the woken threads may take to go back to waiting (or to end). */
-    private static final Duration SETTLE_WITHIN = Duration.ofSeconds(2);
+    private static final Duration SETTLE_WITHIN = TimeFactor.seconds(2);
 
     /** Without a condition to count waiters on, how long to give woken threads to act on the wake-up. */
-    private static final Duration MONITOR_GRACE = Duration.ofMillis(150);
+    private static final Duration MONITOR_GRACE = TimeFactor.millis(150);
 
     private SpuriousWakeups() {
     }

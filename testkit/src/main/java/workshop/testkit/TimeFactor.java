@@ -10,6 +10,9 @@ import java.util.Locale;
  *
  * <p>Like the JSR-166 TCK's {@code jsr166.delay.factor}: read in one place, applied by every constant. It
  * never makes a test easier to pass with wrong code, only more patient with a slow CPU.
+ *
+ * <p>While a debugger is attached ({@link Debugger}) the factor is at least 1000, so that a learner who sits at a
+ * breakpoint for minutes still gets the test's real result.
  */
 public final class TimeFactor {
 
@@ -18,6 +21,9 @@ public final class TimeFactor {
 
     /** The system property ({@code -Dworkshop.time.factor=3}). */
     public static final String PROPERTY = "workshop.time.factor";
+
+    /** While a debugger is attached: every patience long enough for a coffee at a breakpoint. */
+    static final double WHILE_DEBUGGING = 1000;
 
     private static final double FACTOR = read();
 
@@ -61,9 +67,14 @@ public final class TimeFactor {
             text = System.getenv(ENVIRONMENT_VARIABLE);
             source = ENVIRONMENT_VARIABLE;
         }
-        if (text == null || text.isBlank()) {
-            return 1.0;
+        double configured = 1.0;
+        if (text != null && !text.isBlank()) {
+            configured = parse(text, source);
         }
+        return Debugger.attached() ? Math.max(configured, WHILE_DEBUGGING) : configured;
+    }
+
+    private static double parse(String text, String source) {
         double value;
         try {
             value = Double.parseDouble(text.trim());

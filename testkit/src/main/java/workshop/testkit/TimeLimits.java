@@ -10,7 +10,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Finds the time limit JUnit applies to a test: its {@code @Timeout}, else the configured default. */
+/**
+ * Finds a test's time limit: its {@link TimeLimit} (or JUnit's {@code @Timeout}), else the configured default
+ * {@code workshop.timeout.default}; scaled by {@link TimeFactor}.
+ */
 final class TimeLimits {
 
     private static final Pattern DURATION = Pattern.compile("\\s*(\\d+)\\s*(ns|μs|ms|s|m|h|d)?\\s*", Pattern.CASE_INSENSITIVE);
@@ -21,7 +24,14 @@ final class TimeLimits {
     private TimeLimits() {
     }
 
+    /** The parameter (junit-platform.properties) with the default limit. */
+    static final String DEFAULT_PARAMETER = "workshop.timeout.default";
+
     static Duration forTest(ExtensionContext context, boolean template) {
+        return TimeFactor.scaled(unscaled(context));
+    }
+
+    private static Duration unscaled(ExtensionContext context) {
         Optional<Duration> annotated = context.getTestMethod().flatMap(TimeLimits::annotated);
         if (annotated.isPresent()) {
             return annotated.get();
@@ -32,19 +42,14 @@ final class TimeLimits {
                 return annotated.get();
             }
         }
-        String specific = template ? "junit.jupiter.execution.timeout.testtemplate.method.default"
-                : "junit.jupiter.execution.timeout.test.method.default";
-        for (String key : new String[] {specific, "junit.jupiter.execution.timeout.testable.method.default",
-                "junit.jupiter.execution.timeout.default"}) {
-            Optional<Duration> configured = context.getConfigurationParameter(key).flatMap(TimeLimits::parse);
-            if (configured.isPresent()) {
-                return configured.get();
-            }
-        }
-        return FALLBACK;
+        return context.getConfigurationParameter(DEFAULT_PARAMETER).flatMap(TimeLimits::parse).orElse(FALLBACK);
     }
 
     private static Optional<Duration> annotated(AnnotatedElement element) {
+        TimeLimit limit = element.getAnnotation(TimeLimit.class);
+        if (limit != null) {
+            return Optional.of(Duration.ofSeconds(limit.value()));
+        }
         Timeout timeout = element.getAnnotation(Timeout.class);
         return timeout == null ? Optional.empty()
                 : Optional.of(Duration.ofNanos(timeout.unit().toNanos(timeout.value())));

@@ -29,9 +29,12 @@ import org.opentest4j.AssertionFailedError;
  *       naming each thread, the lock it waits for and the thread holding it. The deadlocked threads are
  *       interrupted and abandoned; the build goes on. A test that deadlocks on purpose says so with
  *       {@link DeadlocksOnPurpose}.</li>
- *   <li><b>Time limit with a report.</b> Shortly before JUnit's own preemptive timeout
- *       ({@code SEPARATE_THREAD} mode, the default in {@code junit-platform.properties}) would fire, the
- *       test fails with a report of where each of its threads is stuck.</li>
+ *   <li><b>Time limit with a report.</b> The test's limit ({@link TimeLimit}, else 10 s, scaled by
+ *       {@link TimeFactor}) is enforced preemptively: the test fails with a report of where each of its threads
+ *       is stuck, and the build goes on. JUnit's own preemptive timeout stays behind it as the last line.</li>
+ *   <li><b>Debugging.</b> While a debugger is attached (and {@code junit.jupiter.execution.timeout.mode} is
+ *       {@code disabled_on_debug}, the default), the test runs with no limit and no watchdog
+ *       ({@link Debugger}).</li>
  *   <li><b>Thread-leak check.</b> A test (or class) that leaves threads it started running fails,
  *       naming them.</li>
  * </ul>
@@ -46,7 +49,7 @@ public final class WorkshopExtension implements InvocationInterceptor, BeforeAll
     private static final Duration POLL = Duration.ofMillis(100);
 
     /** How long a test's threads get to end after the test before they count as leaked. */
-    private static final Duration LEAK_GRACE = Duration.ofSeconds(2);
+    private static final Duration LEAK_GRACE = TimeFactor.seconds(2);
 
     /** Our share of JUnit's time limit: we fire first, so the failure carries a report. */
     private static final double SHARE_OF_TIME_LIMIT = 0.9;
@@ -73,6 +76,10 @@ public final class WorkshopExtension implements InvocationInterceptor, BeforeAll
 
     private static void runGuarded(Invocation<Void> invocation, ExtensionContext context, boolean template)
             throws Throwable {
+        if (!Debugger.limitsApply(context)) {
+            invocation.proceed(); // a debugger is attached: no time limit, no watchdog, the learner takes their time
+            return;
+        }
         Set<Long> before = ThreadLeaks.snapshot();
         Duration limit = TimeLimits.forTest(context, template);
         long deadline = System.nanoTime() + (long) (limit.toNanos() * SHARE_OF_TIME_LIMIT);
