@@ -92,6 +92,7 @@ public final class ModuleCheck {
         }
         Path target = module.resolve("target");
         SkeletonCheck.checkResults(target.resolve("workshop-results.tsv"), problems, notes);
+        checkMessages(target.resolve("workshop-results.tsv"));
         checkReferenceRun(target.resolve("solution-results.tsv"), exercises);
         int classes = SkeletonCheck.checkApi(target.resolve("classes"), target.resolve("solution-classes"), problems);
         notes.add("the public API of " + classes + " skeleton class(es) matches the references.");
@@ -148,6 +149,21 @@ public final class ModuleCheck {
         InstructorTables.problem(root, moduleName).ifPresent(problems::add);
         notes.add(wrong.size() + " wrong solution(s) in wrong-solutions/" + moduleName
                 + ", each a row of INSTRUCTORS.md (./mvnw verify -Pwrong-solutions runs them).");
+    }
+
+    /** No failure against a skeleton shows a bare library message. */
+    private void checkMessages(Path results) throws IOException {
+        if (!Files.isRegularFile(results)) {
+            return;
+        }
+        for (String line : Files.readAllLines(results, StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t", -1);
+            if (f.length > 5 && "FAILED".equals(f[3])) {
+                BareMessages.bare(f[5]).ifPresent(bare -> problems.add(f[0].substring(f[0].lastIndexOf('.') + 1) + "."
+                        + f[1] + " fails against the skeleton with a bare library message (\"" + bare + "\"): give the"
+                        + " assertion a message that says what was observed and what to do"));
+            }
+        }
     }
 
     /** Every declared test class ran against the references, and the run completed (Surefire fails on a failure). */

@@ -200,6 +200,11 @@ public final class WrongSolutionRunner {
                 if (HARNESS_ERROR.matcher(failure).find()) {
                     return test + " failed for a reason that says nothing about the solution: " + abbreviate(failure);
                 }
+                String bare = outcomes.bare.get(methodName);
+                if (bare != null) {
+                    return test + " rejected it with a bare library message (\"" + bare + "\"): give the assertion a"
+                            + " message that says what was observed and what to do";
+                }
                 messageSeen |= failure.toLowerCase(Locale.ROOT).contains(wrong.message().toLowerCase(Locale.ROOT));
             }
             if (!messageSeen) {
@@ -229,6 +234,7 @@ public final class WrongSolutionRunner {
     private static final class Outcomes implements TestExecutionListener {
         final Map<String, String> failures = new ConcurrentHashMap<>();
         final Map<String, Boolean> ran = new LinkedHashMap<>();
+        final Map<String, String> bare = new ConcurrentHashMap<>();
 
         @Override
         public synchronized void executionFinished(TestIdentifier id, TestExecutionResult result) {
@@ -237,6 +243,10 @@ public final class WrongSolutionRunner {
                 if (result.getStatus() == TestExecutionResult.Status.FAILED) {
                     failures.merge(source.getMethodName(), result.getThrowable().map(Outcomes::text).orElse("failed"),
                             (a, b) -> a + "\n" + b);
+                    result.getThrowable().flatMap(t -> BareMessages.bare(t.getMessage() == null ? t.getClass().getName()
+                            : t.getClass().getName().startsWith("org.opentest4j") || t instanceof AssertionError
+                                    ? t.getMessage() : t.getClass().getName() + ": " + t.getMessage()))
+                            .ifPresent(b -> bare.putIfAbsent(source.getMethodName(), b));
                 }
             }
         }
