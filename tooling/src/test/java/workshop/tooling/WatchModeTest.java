@@ -1,0 +1,139 @@
+package workshop.tooling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
+import workshop.testkit.TimeFactor;
+import workshop.testkit.TimeLimit;
+
+/**
+ * Watch mode as a learner uses it, end to end, on a scratch copy of the workshop: {@code ./mvnw -q -Pwatch -pl
+ * 01-locks}, then saving the {@code BankAccount} skeleton (FAIL), then its reference (PASS, Lincheck included), then
+ * Ctrl-C (SIGINT), after which no process it started is left.
+ */
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "sends SIGINT with kill, as Ctrl-C does on Linux and macOS")
+class WatchModeTest {
+
+    private static final Duration ROUND = TimeFactor.seconds(180);
+
+    @Test
+    @TimeLimit(600)
+    void savingTheSkeletonThenTheReferenceShowsFailThenPassAndCtrlCLeavesNothing(@TempDir Path scratch) throws Exception {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+        copyWorkshop(root, scratch);
+        Path skeleton = scratch.resolve("01-locks/src/main/java/workshop/locks/BankAccount.java");
+        Path reference = scratch.resolve("solutions/src/main/java/workshop/locks/BankAccount.java");
+
+        ProcessBuilder builder = new ProcessBuilder(scratch.resolve("mvnw").toString(), "-q", "-Pwatch", "-pl", "01-locks")
+                .directory(scratch.toFile()).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process maven = builder.start();
+        List<String> output = new ArrayList<>();
+        Thread reader = Thread.ofPlatform().daemon().name("watch-output").start(() -> read(maven, output));
+        List<ProcessHandle> started = new ArrayList<>();
+        try {
+            awaitRun(output, 1, "the first run of watch mode");
+            Files.writeString(skeleton, Files.readString(skeleton) + "\n"); // a save of the skeleton
+            String afterSkeleton = awaitRun(output, 2, "the run after saving the skeleton");
+            assertThat(afterSkeleton).withFailMessage("after saving the BankAccount skeleton, watch mode should show it"
+                    + " failing; it printed:%n%s", afterSkeleton).containsPattern("\\[FAIL\\] 1\\. +BankAccount");
+
+            Files.copy(reference, skeleton, StandardCopyOption.REPLACE_EXISTING);
+            String afterReference = awaitRun(output, 3, "the run after saving the reference");
+            assertThat(afterReference).withFailMessage("after saving the reference BankAccount (its Lincheck test"
+                    + " included), watch mode should show it passing, as Maven does; it printed:%n%s", afterReference)
+                    .containsPattern("\\[PASS\\] 1\\. +BankAccount +6/6").doesNotContain("ClassCastException");
+
+            started.addAll(maven.descendants().toList());
+            new ProcessBuilder("kill", "-INT", Long.toString(maven.pid())).start().waitFor();
+            assertThat(maven.waitFor(ROUND.toSeconds(), TimeUnit.SECONDS))
+                    .withFailMessage("watch mode did not end within %d s of Ctrl-C (SIGINT)", ROUND.toSeconds()).isTrue();
+            for (ProcessHandle child : started) {
+                child.onExit().get(ROUND.toSeconds(), TimeUnit.SECONDS);
+            }
+            List<ProcessHandle> left = started.stream().filter(ProcessHandle::isAlive).toList();
+            assertThat(left).withFailMessage("after Ctrl-C, processes watch mode started are still running: %s",
+                    left.stream().map(p -> p.pid() + " " + p.info().command().orElse("?")).toList()).isEmpty();
+        } finally {
+            maven.descendants().forEach(ProcessHandle::destroyForcibly);
+            maven.destroyForcibly();
+            reader.join(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Waits for the {@code n}-th "Waiting for the next save" line and returns what was printed since the previous one. */
+    private static String awaitRun(List<String> output, int n, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + ROUND.toNanos();
+        while (System.nanoTime() < deadline) {
+            synchronized (output) {
+                int seen = 0;
+                int previous = 0;
+                for (int i = 0; i < output.size(); i++) {
+                    if (output.get(i).contains("Waiting for the next save")) {
+                        seen++;
+                        if (seen == n) {
+                            return String.join("\n", output.subList(previous, i + 1));
+                        }
+                        previous = i + 1;
+                    }
+                }
+                output.wait(200);
+            }
+        }
+        synchronized (output) {
+            throw new AssertionFailedError("watch mode did not finish " + what + " within " + ROUND.toSeconds()
+                    + " s; it printed:\n" + String.join("\n", output.subList(Math.max(0, output.size() - 60), output.size())));
+        }
+    }
+
+    private static void read(Process process, List<String> output) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                synchronized (output) {
+                    output.add(line);
+                    output.notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    /** The workshop's files without build output and version control. */
+    private static void copyWorkshop(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.sorted(Comparator.naturalOrder()).toList()) {
+                Path relative = from.relativize(file);
+                String name = relative.toString().replace('\\', '/');
+                if (name.startsWith(".git") || name.contains("/target/") || name.endsWith("/target")
+                        || name.equals("target") || name.startsWith("benchmarks/results")) {
+                    continue;
+                }
+                Path target = to.resolve(relative);
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}
