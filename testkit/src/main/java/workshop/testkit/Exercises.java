@@ -22,9 +22,9 @@ import java.util.Optional;
  * </pre>
  *
  * Each line after the package: the README section number, the exercise's class, its test class, in the order a
- * learner does them.
+ * learner does them. {@code directory} is the module's directory (the file's).
  */
-public record Exercises(String module, String packageName, List<Exercise> list) {
+public record Exercises(String module, String packageName, List<Exercise> list, Path directory) {
 
     /** The file's name, in the module's directory. */
     public static final String FILE_NAME = "exercises.txt";
@@ -87,7 +87,7 @@ public record Exercises(String module, String packageName, List<Exercise> list) 
         if (packageName == null || exercises.isEmpty()) {
             throw new IllegalArgumentException(file + " declares no exercises");
         }
-        return new Exercises(module, packageName, exercises);
+        return new Exercises(module, packageName, exercises, parent);
     }
 
     /**

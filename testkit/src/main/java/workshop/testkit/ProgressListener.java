@@ -43,6 +43,27 @@ public final class ProgressListener implements TestExecutionListener {
         /** The whole message of the first failure (watch mode prints it). */
         public String firstFailureDetail;
 
+        /** The test class (set once a test of it ran). */
+        public Class<?> testClass;
+        /** Each failed test method's first line and whole message, in the order they failed. */
+        public final Map<String, String[]> failures = new LinkedHashMap<>();
+
+        /**
+         * The first line and the whole message of the failure {@link FirstFailure}'s rule picks ({@code testSources}:
+         * the module's {@code src/test/java}); null when nothing failed.
+         */
+        public String[] firstFailureByRule(Path testSources) {
+            if (testClass != null && testSources != null) {
+                for (String method : FirstFailure.order(testClass, testSources)) {
+                    String[] failure = failures.get(method);
+                    if (failure != null) {
+                        return failure;
+                    }
+                }
+            }
+            return firstFailure == null ? null : new String[] {firstFailure, firstFailureDetail};
+        }
+
         public boolean done() {
             return failed == 0 && passed > 0;
         }
@@ -83,9 +104,19 @@ public final class ProgressListener implements TestExecutionListener {
                 results.skipped++;
             } else {
                 results.failed++;
+                String line = id.getDisplayName() + ": " + message;
+                String detail = result.getThrowable().map(ProgressListener::detail).orElse("");
+                results.failures.putIfAbsent(method.getMethodName(), new String[] {line, detail});
                 if (results.firstFailure == null) {
-                    results.firstFailure = id.getDisplayName() + ": " + message;
-                    results.firstFailureDetail = result.getThrowable().map(ProgressListener::detail).orElse("");
+                    results.firstFailure = line;
+                    results.firstFailureDetail = detail;
+                }
+            }
+            if (results.testClass == null) {
+                try {
+                    results.testClass = method.getJavaClass();
+                } catch (RuntimeException e) {
+                    // not loadable here: the first failure falls back to the order of execution
                 }
             }
             write(method.getClassName(), methodName(id), id.getDisplayName(), result.getStatus().name(), markOf(id), message);

@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Formats the progress summary: exercises in the declared order, their state, and what to do next. */
+/**
+ * Formats the progress summary of a run (an IDE's; Maven's comes from the tooling module and remembers earlier
+ * runs): exercises in the declared order, their state, and what to do next, with the first failure that
+ * {@link FirstFailure}'s rule picks.
+ */
 public final class ProgressReport {
 
     private static final String RULE = "-".repeat(72);
@@ -70,8 +74,10 @@ public final class ProgressReport {
         if (next != null) {
             ProgressListener.Results r = bySimpleName.get(next.testClass());
             text.append(" Next: ").append(next.className()).append(" (README section ").append(next.section()).append(").\n");
-            if (r.firstFailure != null) {
-                text.append(" First failure: ").append(shorten(r.firstFailure)).append('\n');
+            String[] first = r.firstFailureByRule(exercises.directory() == null ? null
+                    : exercises.directory().resolve("src/test/java"));
+            if (first != null) {
+                text.append(" First failure: ").append(shorten(first[0])).append('\n');
             }
             text.append(" Run only its tests:  ./mvnw test -pl ").append(module).append(" -Dtest=")
                     .append(next.testClass()).append('\n');

@@ -1,8 +1,6 @@
 package workshop.tooling;
 
 import java.io.IOException;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,14 +9,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import workshop.testkit.Exercises;
+import workshop.testkit.FirstFailure;
 
 /**
  * The progress summary at the end of a learner's {@code ./mvnw test -pl NN-module}: the last thing on screen, after
@@ -32,8 +26,8 @@ import workshop.testkit.Exercises;
  *   <li>"stale": its class or its test changed since its tests last ran;</li>
  *   <li>"not run".</li>
  * </ul>
- * The first failure shown is, by the rule in {@link #firstFailureRule}, the failing test that comes first in its
- * test class's source: test classes put the test that teaches the lesson first.
+ * The first failure shown follows testkit's {@link FirstFailure} rule: the failing test that comes first in its test
+ * class's source, where each test class puts the test that teaches the lesson.
  *
  * <p>Then it ends the build with exit code 1 if a test of this run failed or the run did not complete, so that
  * nothing Maven would print follows the summary. Arguments: module directory, this run's results file, the
@@ -42,11 +36,6 @@ import workshop.testkit.Exercises;
 public final class ProgressSummary {
 
     private static final String RULE = "-".repeat(72);
-
-    /** Written down because learners and test authors rely on it. */
-    static final String FIRST_FAILURE_RULE = "The first failure shown for an exercise is that of its failing test which"
-            + " comes first in the test class's source (a contract's tests after the class's own): each test class"
-            + " declares the test that teaches the exercise's lesson first.";
 
     private ProgressSummary() {
     }
@@ -188,56 +177,15 @@ public final class ProgressSummary {
         text.append(RULE).append('\n');
     }
 
-    /** The test methods of a test class, in the order its source (then its base classes' sources) declares them. */
+    /** The test methods of a test class, in {@link FirstFailure}'s order. */
     static List<String> testMethods(Path module, Exercises exercises, String testClass) {
-        List<String> methods = new ArrayList<>();
         try {
             Class<?> type = Class.forName(exercises.packageName() + "." + testClass, false,
                     Thread.currentThread().getContextClassLoader());
-            Set<String> found = new LinkedHashSet<>();
-            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-                for (Method m : c.getDeclaredMethods()) {
-                    if (isTestable(m)) {
-                        found.add(m.getName());
-                    }
-                }
-            }
-            Map<Integer, String> bySourcePosition = new TreeMap<>();
-            int offset = 0;
-            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-                Path source = module.resolve("src/test/java").resolve(c.getName().replace('.', '/') + ".java");
-                String text = Files.isRegularFile(source) ? Files.readString(source, StandardCharsets.UTF_8) : "";
-                for (String name : found) {
-                    if (bySourcePosition.containsValue(name)) {
-                        continue;
-                    }
-                    Matcher m = Pattern.compile("\\b(void|\\w+)\\s+" + Pattern.quote(name) + "\\s*\\(").matcher(text);
-                    if (m.find()) {
-                        bySourcePosition.put(offset + m.start(), name);
-                    }
-                }
-                offset += text.length() + 1;
-            }
-            methods.addAll(bySourcePosition.values());
-            found.stream().filter(n -> !methods.contains(n)).forEach(methods::add);
-        } catch (ClassNotFoundException | IOException e) {
-            // the test class did not compile or is missing: no tests known
+            return FirstFailure.order(type, module.resolve("src/test/java"));
+        } catch (ClassNotFoundException e) {
+            return List.of(); // the test class did not compile or is missing: no tests known
         }
-        return methods;
-    }
-
-    private static boolean isTestable(Method method) {
-        for (Annotation a : method.getAnnotations()) {
-            if (a.annotationType().getName().equals("org.junit.platform.commons.annotation.Testable")) {
-                return true;
-            }
-            for (Annotation meta : a.annotationType().getAnnotations()) {
-                if (meta.annotationType().getName().equals("org.junit.platform.commons.annotation.Testable")) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** A hash of the exercise's files as they are now: its class, its test class, and the module's given types. */

@@ -168,13 +168,14 @@ public final class WatchMode {
                 java.time.LocalTime.now().withNano(0), toRun.size(), seconds(start));
     }
 
-    /** The message of the first failure of the first unfinished exercise, in the declared order. */
+    /** The first failure (by testkit's {@link workshop.testkit.FirstFailure} rule) of the first unfinished exercise. */
     private void printFirstFailureOfNextExercise() {
         for (Exercises.Exercise exercise : exercises().list()) {
             for (Map.Entry<String, ProgressListener.Results> entry : lastResults.entrySet()) {
-                if (entry.getKey().endsWith("." + exercise.testClass()) && entry.getValue().failed > 0
-                        && entry.getValue().firstFailureDetail != null) {
-                    String[] lines = entry.getValue().firstFailureDetail.split("\n");
+                String[] first = entry.getKey().endsWith("." + exercise.testClass()) && entry.getValue().failed > 0
+                        ? entry.getValue().firstFailureByRule(testSources) : null;
+                if (first != null && first[1] != null) {
+                    String[] lines = first[1].split("\n");
                     out.println(" First failure of " + exercise.className() + ":");
                     for (int i = 0; i < Math.min(lines.length, 60); i++) {
                         out.println("   " + lines[i]);
