@@ -29,7 +29,7 @@ public final class CatchUp {
     public static void main(String[] args) throws Exception {
         Path module = Path.of(args[0]).toAbsolutePath().normalize();
         Path root = Path.of(args[1]).toAbsolutePath().normalize();
-        String wanted = args.length > 2 ? args[2].strip() : "";
+        String wanted = args.length > 2 && args[2] != null ? args[2].strip() : "";
         Exercises exercises = Exercises.read(module.resolve(Exercises.FILE_NAME));
         String usage = "Say which exercise: -Dexercise=" + exercises.list().get(0).className()
                 + " (a class), -Dexercise=" + exercises.list().get(0).section() + " (a README section) or -Dexercise=all."
@@ -61,7 +61,7 @@ public final class CatchUp {
                 Files.copy(mine, backups.resolve(e.className() + ".java.mine"), StandardCopyOption.REPLACE_EXISTING);
             }
             Files.copy(reference, mine, StandardCopyOption.REPLACE_EXISTING);
-            System.out.printf(Locale.ROOT, "[catch-up] %s: copied %s over %s (yours is kept as %s).%n", e.className(),
+            System.out.printf(Locale.ROOT, "[catch-up] %s: copied %s over %s (yours is kept as %s until the next clean).%n", e.className(),
                     root.relativize(reference), root.relativize(mine), root.relativize(backups.resolve(e.className()
                             + ".java.mine")));
         }
