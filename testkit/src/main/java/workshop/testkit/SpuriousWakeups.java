@@ -78,13 +78,13 @@ public final class SpuriousWakeups {
      */
     public static boolean keepWakingUntilEnded(Object target, Thread waiter, Duration every, Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
-        while (waiter.isAlive() && System.nanoTime() - deadline < 0) {
+        while (waiter.getState() != Thread.State.TERMINATED && System.nanoTime() - deadline < 0) {
             joinQuietly(waiter, every); // the pause between wake-ups: an interval, not synchronization
-            if (waiter.isAlive()) {
+            if (waiter.getState() != Thread.State.TERMINATED) {
                 wakeAll(target, java.util.List.of(waiter));
             }
         }
-        return !waiter.isAlive();
+        return waiter.getState() == Thread.State.TERMINATED;
     }
 
     /** The conditions of an object (each with the lock it belongs to) and the monitors it may wait on. */
@@ -136,7 +136,7 @@ public final class SpuriousWakeups {
         }
         try {
             await("the woken threads to wait again or end").atMost(SETTLE_WITHIN).pollInterval(Duration.ofMillis(2))
-                    .until(() -> waiters.stream().filter(Thread::isAlive).count() <= waitingOn(owners));
+                    .until(() -> waiters.stream().filter(t -> t.getState() != Thread.State.TERMINATED).count() <= waitingOn(owners));
         } catch (ConditionTimeoutException e) {
             throw new AssertionFailedError("After a spurious wake-up, the woken threads neither went back to waiting nor"
                     + " ended within " + SETTLE_WITHIN.toSeconds() + " s.\nWhere they are:\n"
