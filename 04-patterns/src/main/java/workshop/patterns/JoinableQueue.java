@@ -11,7 +11,9 @@ import java.time.Duration;
  * none is unfinished). Calling {@code taskDone()} more times than items were taken is a bug in the
  * caller: throw {@link IllegalStateException}. The no-argument queue is unbounded; the bounded one makes
  * {@code put} wait while it holds {@code capacity} items. Null items are refused. Waiting threads must
- * sleep, not spin or poll.
+ * sleep, not spin or poll. A waiting thread may wake up with nothing changed (a spurious wake-up, or a
+ * signal meant for another thread): it must look again and go back to waiting, never act as if what it
+ * waited for had happened.
  *
  * <p>Build it yourself with a lock and conditions (do not wrap a {@code BlockingQueue}). Hints are in
  * the README.
@@ -69,10 +71,15 @@ public class JoinableQueue<T> {
     }
 
     /**
-     * As {@link #join()}, but waits at most {@code timeout}.
+     * As {@link #join()}, but waits at most {@code timeout}, counted from the call (a wake-up does not
+     * start it again). A timeout of zero or less does not wait: it reports whether the work is done now.
+     * A huge one ({@code Duration.ofSeconds(Long.MAX_VALUE)}) waits as long as it takes: convert it with
+     * {@code TimeUnit.NANOSECONDS.convert(timeout)}, which saturates, not {@code timeout.toNanos()}, which
+     * throws {@link ArithmeticException} beyond about 292 years.
      *
      * @return true if every item is done, false if the time ran out first
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if the calling thread is interrupted on entry (whatever the timeout) or
+     *     while waiting; the interrupt status is then cleared
      */
     public boolean join(Duration timeout) throws InterruptedException {
         throw new UnsupportedOperationException("TODO 04-patterns exercise 1: JoinableQueue.join(Duration)");

@@ -14,7 +14,13 @@ import java.util.Optional;
  * answered. Services that throw, return null or have not answered by the deadline are ignored; among
  * equal prices the service listed first wins; no answer at all gives {@code Optional.empty()}. When
  * {@code bestQuote} returns, no thread it started is still running: interrupt the late ones and wait for
- * them to end. A deadline that is not positive throws {@link IllegalArgumentException}.
+ * them to end. A deadline that is not positive throws {@link IllegalArgumentException}; a huge one
+ * ({@code Duration.ofSeconds(Long.MAX_VALUE)}) waits as long as the services take (convert it with
+ * {@code TimeUnit.NANOSECONDS.convert(deadline)}, which saturates, not {@code deadline.toNanos()}, which
+ * throws {@link ArithmeticException} beyond about 292 years). A caller whose interrupt status is set, on
+ * entry or while waiting, gets {@code Optional.empty()} without further waiting, and its interrupt status
+ * stays set ({@code bestQuote} cannot throw {@link InterruptedException}, so it keeps the interrupt for
+ * its caller).
  *
  * <p>Hints are in the README.
  */

@@ -15,7 +15,11 @@ import java.util.function.Consumer;
  * works only while pending). {@code get()} waits (sleeping, not polling) until the future is complete,
  * then returns the value, or throws {@link ExecutionException} with the failure as its cause, or
  * {@link java.util.concurrent.CancellationException}; {@code get(timeout, unit)} throws
- * {@link TimeoutException} when the time runs out first.
+ * {@link TimeoutException} when the time runs out first, counted from the call (a wake-up does not start
+ * it again); a timeout of zero or less does not wait, and {@code Long.MAX_VALUE} days waits as long as it
+ * takes. A thread in {@code get} may wake up with the future still pending (a spurious wake-up): it must
+ * look again and go back to waiting. Both {@code get} methods throw {@link InterruptedException}, with the
+ * interrupt status cleared, when the calling thread is interrupted on entry or while waiting.
  *
  * <p>{@code whenDone(callback)} runs the callback exactly once: in the completing thread if registered
  * while pending, at once in the registering thread if registered after completion. An exception thrown

@@ -16,7 +16,9 @@ import java.util.concurrent.Future;
  * {@code shutdownNow()} refuses new tasks, removes the queued ones and returns them, and interrupts the
  * running ones; {@code awaitTermination} waits until every worker has run its last task and left the
  * pool. {@code submit} after either
- * shutdown throws {@link java.util.concurrent.RejectedExecutionException}.
+ * shutdown throws {@link java.util.concurrent.RejectedExecutionException}. An idle worker, or a thread in
+ * {@code awaitTermination}, may wake up with nothing changed (a spurious wake-up): it must look again and
+ * go back to waiting; an idle worker ends only when the pool is stopped, or shut down with an empty queue.
  *
  * <p>Build it yourself (no {@code ExecutorService}, {@code ThreadPoolExecutor} or {@code Executors});
  * {@code FutureTask} is allowed, and so is your {@code SimpleFuture} from exercise 5. Hints are in the
@@ -58,10 +60,16 @@ public class SimpleThreadPool {
     }
 
     /**
-     * Waits until the pool has been shut down and every worker has ended, or the timeout runs out.
+     * Waits until the pool has been shut down and every worker has ended, or the timeout runs out,
+     * counted from the call (a wake-up does not start it again). A timeout of zero or less does not wait:
+     * it reports whether the pool has terminated now. A huge one ({@code Duration.ofSeconds(Long.MAX_VALUE)})
+     * waits as long as it takes: convert it with {@code TimeUnit.NANOSECONDS.convert(timeout)}, which
+     * saturates, not {@code timeout.toNanos()}, which throws {@link ArithmeticException} beyond about 292
+     * years.
      *
      * @return true if the pool terminated, false if the time ran out first
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if the calling thread is interrupted on entry (whatever the timeout) or
+     *     while waiting; the interrupt status is then cleared
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         throw new UnsupportedOperationException("TODO 04-patterns exercise 4: SimpleThreadPool.awaitTermination()");

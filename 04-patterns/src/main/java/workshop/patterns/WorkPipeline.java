@@ -10,8 +10,9 @@ import java.util.function.Function;
  *
  * <p>{@code run} returns the results in input order, each item processed exactly once. Memory stays
  * bounded: read the items one at a time, as the queue has room (the tests count how far ahead of the
- * workers you read). Every worker thread must have ended when {@code run} returns: stop them with poison
- * pills. If {@code work} throws for an item, {@code run} must not hang: it starts no further items and
+ * workers you read). Every worker thread must have ended when {@code run} returns or throws, not a
+ * moment later: stop them with poison pills and wait for each to end (the tests look at the threads the
+ * instant {@code run} returns). If {@code work} throws for an item, {@code run} must not hang: it starts no further items and
  * throws an unchecked exception whose cause is what {@code work} threw ({@code CompletionException} is
  * made for that). Bad arguments: {@code consumers} or {@code queueCapacity} below 1 throw
  * {@link IllegalArgumentException}; null throws {@link NullPointerException}.

@@ -17,10 +17,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import workshop.testkit.Background;
-import workshop.testkit.Bounded;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
+import workshop.testkit.SpuriousWakeups;
 
 /** Exercise 3: README "3. FairReadWriteLock". */
 class FairReadWriteLockTest {
@@ -149,7 +149,7 @@ class FairReadWriteLockTest {
         AtomicInteger readersInside = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
         int threads = Concurrently.cores();
-        Bounded.run("smoke-test", Background.PATIENCE, "One thread alone could not take and release the lock.", () -> {
+        BlockingCall.within("smoke-test", BlockingCall.PATIENCE, "One thread alone could not take and release the lock.", () -> {
             lock.acquireWrite(); // one thread, once: fails fast, before any race, if the basics do not work yet
             lock.releaseWrite();
             lock.acquireRead();
@@ -316,11 +316,11 @@ class FairReadWriteLockTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong readsWhileWriterWaited = new AtomicLong();
         AtomicBoolean writerWaiting = new AtomicBoolean();
-        List<Background> readers = new ArrayList<>();
-        Background writer = null;
+        List<BlockingCall<Void>> readers = new ArrayList<>();
+        BlockingCall<Void> writer = null;
         try {
             for (int r = 0; r < 3; r++) {
-                readers.add(Background.start("reader-" + r, () -> {
+                readers.add(BlockingCall.run("reader-" + r, () -> {
                     while (!stop.get()) {
                         lock.acquireRead();
                         try {
@@ -336,27 +336,27 @@ class FairReadWriteLockTest {
                 }));
             }
             try {
-                await("readers sharing the lock").atMost(Background.PATIENCE)
-                        .until(() -> relay.overlapped() || readers.stream().anyMatch(Background::ended));
+                await("readers sharing the lock").atMost(BlockingCall.PATIENCE)
+                        .until(() -> relay.overlapped() || readers.stream().anyMatch(BlockingCall::isDone));
             } catch (ConditionTimeoutException e) {
                 throw new AssertionError("three reader threads never held the read lock two at a time within "
-                        + Background.PATIENCE.toSeconds() + " s: readers must share it");
+                        + BlockingCall.PATIENCE.toSeconds() + " s: readers must share it");
             }
             assertNoneFailed(readers);
 
-            writer = Background.start("writer", () -> {
+            writer = BlockingCall.run("writer", () -> {
                 writerWaiting.set(true);
                 lock.acquireWrite();
                 writerWaiting.set(false);
                 lock.releaseWrite();
             });
-            boolean writerGotIn = Bounded.ends(writer.thread(), STARVED_AFTER);
+            boolean writerGotIn = BlockingCall.joins(writer.thread(), STARVED_AFTER);
             assertThat(writerGotIn).withFailMessage(
                     "The writer starved: it waited %d ms while %d reads began. This is the guide's bug: acquireRead"
                             + " lets new readers in whenever no writer HOLDS the lock, so with readers overlapping the"
                             + " count never reaches zero. Once a writer is waiting, readers that arrive after it must"
                             + " wait behind it.", STARVED_AFTER.toMillis(), readsWhileWriterWaited.get()).isTrue();
-            writer.assertEnds("The writer failed.");
+            writer.assertFinishes("The writer failed.");
         } finally {
             stop.set(true);
             relay.stop();
@@ -371,11 +371,11 @@ class FairReadWriteLockTest {
         AtomicInteger writes = new AtomicInteger();
         AtomicBoolean readerWaiting = new AtomicBoolean();
         AtomicInteger writesWhileReaderWaited = new AtomicInteger();
-        List<Background> writers = new ArrayList<>();
-        Background reader = null;
+        List<BlockingCall<Void>> writers = new ArrayList<>();
+        BlockingCall<Void> reader = null;
         try {
             for (int w = 0; w < 3; w++) {
-                writers.add(Background.start("writer-" + w, () -> {
+                writers.add(BlockingCall.run("writer-" + w, () -> {
                     while (!stop.get()) {
                         lock.acquireWrite();
                         try {
@@ -391,27 +391,27 @@ class FairReadWriteLockTest {
                 }));
             }
             try {
-                await("three writers taking turns").atMost(Background.PATIENCE)
-                        .until(() -> writes.get() >= 2 || writers.stream().anyMatch(Background::ended));
+                await("three writers taking turns").atMost(BlockingCall.PATIENCE)
+                        .until(() -> writes.get() >= 2 || writers.stream().anyMatch(BlockingCall::isDone));
             } catch (ConditionTimeoutException e) {
                 throw new AssertionError("three writer threads could not take turns with the write lock within "
-                        + Background.PATIENCE.toSeconds() + " s: after releaseWrite() the next writer must get in");
+                        + BlockingCall.PATIENCE.toSeconds() + " s: after releaseWrite() the next writer must get in");
             }
             assertNoneFailed(writers);
 
-            reader = Background.start("reader", () -> {
+            reader = BlockingCall.run("reader", () -> {
                 readerWaiting.set(true);
                 lock.acquireRead();
                 readerWaiting.set(false);
                 lock.releaseRead();
             });
-            boolean readerGotIn = Bounded.ends(reader.thread(), STARVED_AFTER);
+            boolean readerGotIn = BlockingCall.joins(reader.thread(), STARVED_AFTER);
             assertThat(readerGotIn).withFailMessage(
                     "The reader starved: it waited %d ms while %d writes began. A lock that lets every waiting writer"
                             + " go before a waiting reader starves readers as surely as the guide's lock starves writers."
                             + " Serve threads in the order they arrived.", STARVED_AFTER.toMillis(),
                     writesWhileReaderWaited.get()).isTrue();
-            reader.assertEnds("The reader failed.");
+            reader.assertFinishes("The reader failed.");
         } finally {
             stop.set(true);
             stopAll(reader == null ? writers : concat(writers, reader));
@@ -419,8 +419,8 @@ class FairReadWriteLockTest {
         assertNoneFailed(writers);
     }
 
-    private static void assertNoneFailed(List<Background> threads) {
-        for (Background thread : threads) {
+    private static void assertNoneFailed(List<BlockingCall<Void>> threads) {
+        for (BlockingCall<Void> thread : threads) {
             Throwable failure = thread.failure();
             if (failure != null && !(failure instanceof InterruptedException)) {
                 throw new AssertionError("\"" + thread.thread().getName() + "\" failed: " + failure, failure);
@@ -428,25 +428,80 @@ class FairReadWriteLockTest {
         }
     }
 
-    private static List<Background> concat(List<Background> some, Background one) {
-        List<Background> all = new ArrayList<>(some);
+    private static List<BlockingCall<Void>> concat(List<BlockingCall<Void>> some, BlockingCall<Void> one) {
+        List<BlockingCall<Void>> all = new ArrayList<>(some);
         all.add(one);
         return all;
     }
 
     /** Gives told-to-stop threads a moment to finish their loop, then interrupts those still running. */
-    private static void stopAll(List<Background> threads) {
+    private static void stopAll(List<BlockingCall<Void>> threads) {
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-        for (Background thread : threads) {
-            Bounded.ends(thread.thread(), Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        for (BlockingCall<Void> thread : threads) {
+            BlockingCall.joins(thread.thread(), Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         }
-        threads.forEach(Background::close);
+        threads.forEach(BlockingCall::close);
+    }
+
+    @Test
+    void wakeUpsWithoutAChangeLetNobodyIn() throws InterruptedException {
+        FairReadWriteLock readHeld = new FairReadWriteLock();
+        lock.acquireWrite(); // the test thread holds the write lock of one lock and the read lock of the other
+        readHeld.acquireRead();
+        List<String> gotIn = new ArrayList<>();
+        try (BlockingCall<Void> reader = BlockingCall.run("reader", () -> {
+                    lock.acquireRead();
+                    lock.releaseRead();
+                });
+                BlockingCall<Void> writer = BlockingCall.run("writer", () -> {
+                    lock.acquireWrite();
+                    lock.releaseWrite();
+                });
+                BlockingCall<Void> writerBehindReader = BlockingCall.run("writer-behind-a-reader", () -> {
+                    readHeld.acquireWrite();
+                    readHeld.releaseWrite();
+                })) {
+            reader.assertBlocks("acquireRead() while a writer holds the lock");
+            writer.assertBlocks("acquireWrite() while a writer holds the lock");
+            writerBehindReader.assertBlocks("acquireWrite() while a reader holds the lock");
+            SpuriousWakeups.wakeAll(lock, List.of(reader.thread(), writer.thread()));
+            SpuriousWakeups.wakeAll(readHeld, List.of(writerBehindReader.thread()));
+            for (BlockingCall<Void> call : List.of(reader, writer, writerBehindReader)) {
+                if (call.isDone()) {
+                    gotIn.add(call.thread().getName() + (call.failure() == null ? " got in" : " threw " + call.failure()));
+                }
+            }
+            assertThat(gotIn).withFailMessage(
+                    "The test woke the waiting threads without releasing anything, as a spurious wake-up does"
+                            + " (Condition.await() may return for no reason: its Javadoc says so), and %s while the"
+                            + " lock was still held. A wake-up is only a hint to look again: wait in a while loop"
+                            + " that re-checks \"is it my turn, and is the lock free for me?\" in acquireRead() and"
+                            + " acquireWrite().", gotIn).isEmpty();
+
+            releaseQuietly(lock::releaseWrite);
+            releaseQuietly(readHeld::releaseRead);
+            reader.assertFinishes("the writer left, but the waiting reader was not let in.");
+            writer.assertFinishes("the reader left, but the waiting writer was not let in.");
+            writerBehindReader.assertFinishes("the only reader left, but the waiting writer was not let in.");
+        } finally {
+            releaseQuietly(lock::releaseWrite);
+            releaseQuietly(readHeld::releaseRead);
+        }
+    }
+
+    /** Releases what the test thread may still hold; a lock that let others in may refuse that (already reported). */
+    private static void releaseQuietly(Runnable release) {
+        try {
+            release.run();
+        } catch (IllegalMonitorStateException alreadyReleasedOrTakenOver) {
+            // reported by the test's own assertion
+        }
     }
 
     @Test
     void waitingThreadsSleep() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
-        try (Background holder = Background.start("writer", () -> {
+        try (BlockingCall<Void> holder = BlockingCall.run("writer", () -> {
             lock.acquireWrite();
             try {
                 release.await();
@@ -455,16 +510,16 @@ class FairReadWriteLockTest {
             }
         })) {
             holder.assertBlocks("await on a latch while holding the write lock");
-            try (Background reader = Background.start("reader", () -> {
+            try (BlockingCall<Void> reader = BlockingCall.run("reader", () -> {
                 lock.acquireRead();
                 lock.releaseRead();
             })) {
                 reader.assertBlocks("acquireRead() while a writer holds the lock");
                 BusyWait.assertWaitsWithoutSpinning(reader.thread());
                 release.countDown();
-                reader.assertEnds("The writer released the lock, but the waiting reader was not woken.");
+                reader.assertFinishes("The writer released the lock, but the waiting reader was not woken.");
             }
-            holder.assertEnds("The writer could not release the lock.");
+            holder.assertFinishes("The writer could not release the lock.");
         }
     }
 
@@ -476,7 +531,7 @@ class FairReadWriteLockTest {
                 "releaseWrite() on a free lock must throw IllegalMonitorStateException").isInstanceOf(IllegalMonitorStateException.class);
 
         CountDownLatch release = new CountDownLatch(1);
-        try (Background reader = Background.start("reader", () -> {
+        try (BlockingCall<Void> reader = BlockingCall.run("reader", () -> {
             lock.acquireRead();
             try {
                 release.await();
@@ -492,19 +547,19 @@ class FairReadWriteLockTest {
             assertThat(catchThrowable(lock::releaseWrite)).withFailMessage(
                     "releaseWrite() while another thread reads must throw IllegalMonitorStateException")
                     .isInstanceOf(IllegalMonitorStateException.class);
-            try (Background writer = Background.start("writer", () -> {
+            try (BlockingCall<Void> writer = BlockingCall.run("writer", () -> {
                 lock.acquireWrite();
                 lock.releaseWrite();
             })) {
                 writer.assertBlocks("acquireWrite() while a reader holds the lock: the wrong releases must not have freed it");
                 release.countDown();
-                writer.assertEnds("The reader released the lock, but the waiting writer was not let in.");
+                writer.assertFinishes("The reader released the lock, but the waiting writer was not let in.");
             }
-            reader.assertEnds("The reader could not release its read lock.");
+            reader.assertFinishes("The reader could not release its read lock.");
         }
 
         CountDownLatch releaseWriter = new CountDownLatch(1);
-        try (Background writer = Background.start("writer", () -> {
+        try (BlockingCall<Void> writer = BlockingCall.run("writer", () -> {
             lock.acquireWrite();
             try {
                 releaseWriter.await();
@@ -520,14 +575,14 @@ class FairReadWriteLockTest {
                     "releaseRead() while another thread writes must throw IllegalMonitorStateException")
                     .isInstanceOf(IllegalMonitorStateException.class);
             releaseWriter.countDown();
-            writer.assertEnds("The writer could not release its write lock.");
+            writer.assertFinishes("The writer could not release its write lock.");
         }
     }
 
     @Test
     void anInterruptedWaiterLeavesNoTrace() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
-        try (Background holder = Background.start("writer", () -> {
+        try (BlockingCall<Void> holder = BlockingCall.run("writer", () -> {
             lock.acquireWrite();
             try {
                 release.await();
@@ -536,13 +591,13 @@ class FairReadWriteLockTest {
             }
         })) {
             holder.assertBlocks("await on a latch while holding the write lock");
-            try (Background reader = Background.start("interrupted-reader", lock::acquireRead);
-                    Background writer = Background.start("interrupted-writer", lock::acquireWrite)) {
+            try (BlockingCall<Void> reader = BlockingCall.run("interrupted-reader", lock::acquireRead);
+                    BlockingCall<Void> writer = BlockingCall.run("interrupted-writer", lock::acquireWrite)) {
                 reader.assertBlocks("acquireRead() while a writer holds the lock");
                 writer.assertBlocks("acquireWrite() while a writer holds the lock");
                 reader.thread().interrupt();
                 writer.thread().interrupt();
-                assertThat(Bounded.ends(reader.thread(), Background.PATIENCE) && Bounded.ends(writer.thread(), Background.PATIENCE))
+                assertThat(BlockingCall.joins(reader.thread(), BlockingCall.PATIENCE) && BlockingCall.joins(writer.thread(), BlockingCall.PATIENCE))
                         .withFailMessage("threads interrupted while waiting for the lock kept waiting: acquire must"
                                 + " wait interruptibly (Condition.await) and throw InterruptedException").isTrue();
                 assertThat(List.of(reader.failure(), writer.failure())).withFailMessage(
@@ -550,9 +605,9 @@ class FairReadWriteLockTest {
                         reader.failure(), writer.failure()).allMatch(t -> t instanceof InterruptedException);
             }
             release.countDown();
-            holder.assertEnds("The writer could not release its write lock.");
+            holder.assertFinishes("The writer could not release its write lock.");
         }
-        Bounded.run("next-user", Background.PATIENCE, "After two waiters were interrupted and the writer left, a new reader"
+        BlockingCall.within("next-user", BlockingCall.PATIENCE, "After two waiters were interrupted and the writer left, a new reader"
                 + " and writer could not get in: an interrupted waiter must leave no trace (no place kept in line, no"
                 + " count left raised).", () -> {
                     lock.acquireRead();

@@ -13,15 +13,20 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import workshop.testkit.Background;
-import workshop.testkit.Bounded;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
+import workshop.testkit.SpuriousWakeups;
+import workshop.testkit.TimeFactor;
+import workshop.testkit.Timeouts;
 
 /** Exercise 1: README "1. JoinableQueue". */
 class JoinableQueueTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(5);
+
+    /** A timeout no test waits out: the waits that use it end by a signal or not at all. */
+    private static final Duration LONG_TIMEOUT = TimeFactor.seconds(30);
     private static final int ROUNDS = 1_000;
 
     /** Lockstep rounds crawl on a machine whose cores are busy with other work: allow for that. */
@@ -48,8 +53,8 @@ class JoinableQueueTest {
     @Test
     void joinReturnsAtOnceWhenNothingWasPut() {
         JoinableQueue<String> queue = new JoinableQueue<>();
-        Bounded.run("joiner", LIMIT, "join() on a queue that never saw an item must return at once: nothing is unfinished.",
-                queue::join);
+        BlockingCall.within("joiner", LIMIT, "join() on a queue that never saw an item must return at once: nothing is unfinished.",
+                () -> queue.join());
     }
 
     @Test
@@ -59,7 +64,7 @@ class JoinableQueueTest {
         queue.put("b");
         AtomicInteger done = new AtomicInteger();
         AtomicInteger doneWhenJoinReturned = new AtomicInteger(-1);
-        try (Background joiner = Background.start("joiner", () -> {
+        try (BlockingCall<Void> joiner = BlockingCall.run("joiner", () -> {
             queue.join();
             doneWhenJoinReturned.set(done.get());
         })) {
@@ -79,14 +84,14 @@ class JoinableQueueTest {
                     "join(200 ms) returned true while item \"c\" was taken but not yet marked done. An empty queue is not"
                             + " finished work: join() must wait until taskDone() was called for every item put.")
                     .isFalse();
-            assertThat(joiner.ended()).withFailMessage(
+            assertThat(joiner.isDone()).withFailMessage(
                     "join() returned while only %d of 3 items were done. It must wait in a loop until the count of"
                             + " unfinished items is zero; a wake-up alone (a signal from put or take) proves nothing.",
                     doneWhenJoinReturned.get()).isFalse();
 
             done.incrementAndGet();
             queue.taskDone();
-            joiner.assertEnds("The last taskDone() brought the unfinished count to zero but did not wake the joiner:"
+            joiner.assertFinishes("The last taskDone() brought the unfinished count to zero but did not wake the joiner:"
                     + " signal the threads waiting in join() when it happens.");
         }
         assertThat(doneWhenJoinReturned.get()).withFailMessage(
@@ -98,19 +103,19 @@ class JoinableQueueTest {
     void lastTaskDoneReleasesEveryJoiner() throws InterruptedException {
         JoinableQueue<Integer> queue = new JoinableQueue<>();
         queue.put(1);
-        List<Background> joiners = new ArrayList<>();
+        List<BlockingCall<Void>> joiners = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                joiners.add(Background.start("joiner-" + i, queue::join).assertBlocks("join() while an item is unfinished"));
+                joiners.add(BlockingCall.run("joiner-" + i, queue::join).assertBlocks("join() while an item is unfinished"));
             }
             queue.take();
             queue.taskDone();
-            for (Background joiner : joiners) {
-                joiner.assertEnds("Three threads waited in join(); when the work was done, not all of them woke up."
+            for (BlockingCall<Void> joiner : joiners) {
+                joiner.assertFinishes("Three threads waited in join(); when the work was done, not all of them woke up."
                         + " One signal wakes one waiter: every joiner must be woken (signalAll).");
             }
         } finally {
-            joiners.forEach(Background::close);
+            joiners.forEach(BlockingCall::close);
         }
     }
 
@@ -119,12 +124,102 @@ class JoinableQueueTest {
         JoinableQueue<Integer> queue = new JoinableQueue<>();
         queue.put(1);
         Duration timeout = Duration.ofMillis(150);
-        Bounded.Timed<Boolean> joined = Bounded.timed("joiner", LIMIT,
+        BlockingCall.Timed<Boolean> joined = BlockingCall.timed("joiner", LIMIT,
                 "join(150 ms) must give up after about 150 ms while an item is unfinished.", () -> queue.join(timeout));
         assertThat(joined.value()).withFailMessage("join(150 ms) returned true while an item was unfinished").isFalse();
         assertThat(joined.elapsed()).withFailMessage(
                 "join(150 ms) gave up after %d ms: it must wait for the whole timeout (awaitNanos returns the time left)",
                 joined.elapsed().toMillis()).isGreaterThanOrEqualTo(timeout.minusMillis(10));
+    }
+
+    @Test
+    void wakeUpsWithoutAChangeReleaseNobody() throws InterruptedException {
+        JoinableQueue<String> empty = new JoinableQueue<>();
+        JoinableQueue<String> full = new JoinableQueue<>(1);
+        full.put("x");
+        JoinableQueue<String> unfinished = new JoinableQueue<>();
+        unfinished.put("a");
+        try (BlockingCall<String> taker = BlockingCall.start("taker", empty::take);
+                BlockingCall<Void> putter = BlockingCall.run("putter", () -> full.put("y"));
+                BlockingCall<Void> joiner = BlockingCall.run("joiner", unfinished::join);
+                BlockingCall<Boolean> timedJoiner = BlockingCall.start("timed-joiner", () -> unfinished.join(LONG_TIMEOUT))) {
+            taker.assertBlocks("take() on an empty queue");
+            putter.assertBlocks("put() into a full queue of capacity 1");
+            joiner.assertBlocks("join() while an item is unfinished");
+            timedJoiner.assertBlocks("join(30 s) while an item is unfinished");
+            SpuriousWakeups.wakeAll(empty, List.of(taker.thread()));
+            SpuriousWakeups.wakeAll(full, List.of(putter.thread()));
+            SpuriousWakeups.wakeAll(unfinished, List.of(joiner.thread(), timedJoiner.thread()));
+            List<String> released = new ArrayList<>();
+            for (BlockingCall<?> call : List.of(taker, putter, joiner, timedJoiner)) {
+                if (call.isDone()) {
+                    released.add(call.thread().getName() + (call.failure() == null ? " returned" : " threw " + call.failure()));
+                }
+            }
+            assertThat(released).withFailMessage(
+                    "The test woke the waiting threads without changing any queue, as a spurious wake-up does"
+                            + " (Condition.await() may return for no reason: its Javadoc says so), and these calls"
+                            + " ended: %s. Nothing they waited for had happened (the queue was still empty, still full,"
+                            + " an item still unfinished). A wake-up is only a hint to look again: wait in a while loop"
+                            + " that re-checks the condition, in take(), put(), join() and join(Duration).", released)
+                    .isEmpty();
+
+            empty.put("z");
+            String took = taker.assertFinishes("put() did not wake the thread waiting in take().");
+            assertThat(took).withFailMessage("take() returned %s, not the item put (\"z\")", took).isEqualTo("z");
+            full.take();
+            putter.assertFinishes("take() made room, but the thread waiting in put() was not woken.");
+            unfinished.take();
+            unfinished.taskDone();
+            joiner.assertFinishes("the last taskDone() did not wake the thread waiting in join().");
+            assertThat(timedJoiner.assertFinishes("the last taskDone() did not wake the thread waiting in join(30 s)."))
+                    .withFailMessage("join(30 s) returned false although the last item was done before the time ran out")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void joinWithTimeoutCountsItsTimeoutFromTheCallNotFromTheLastWakeUp() throws InterruptedException {
+        JoinableQueue<String> queue = new JoinableQueue<>();
+        queue.put("a");
+        try (BlockingCall<Boolean> joiner = BlockingCall.start("timed-joiner", () -> queue.join(Duration.ofMillis(300)))) {
+            joiner.assertBlocks("join(300 ms) while an item is unfinished");
+            boolean ended = SpuriousWakeups.keepWakingUntilEnded(queue, joiner.thread(), Duration.ofMillis(100),
+                    TimeFactor.seconds(4));
+            assertThat(ended).withFailMessage(
+                    "join(300 ms) was still waiting after %d s, while the test woke it every 100 ms without finishing"
+                            + " the item (as spurious wake-ups would). Each wake-up restarted the 300 ms: keep the time"
+                            + " left, `nanos = allDone.awaitNanos(nanos)`, and give up when it reaches zero.",
+                    TimeFactor.seconds(4).toSeconds()).isTrue();
+            assertThat(joiner.assertFinishes("join(300 ms) did not return."))
+                    .withFailMessage("join(300 ms) returned true although the item was never done").isFalse();
+        }
+    }
+
+    @Test
+    void joinWithTimeoutTakesHugeAndNegativeTimeoutsAndAnInterruptedCaller() throws Exception {
+        JoinableQueue<String> queue = new JoinableQueue<>();
+        assertThat(Timeouts.assertReturnsAtOnce("join(Duration.ofSeconds(Long.MAX_VALUE)) with nothing unfinished",
+                () -> queue.join(Timeouts.FOREVER))).withFailMessage(
+                "join(Duration.ofSeconds(Long.MAX_VALUE)) on a queue with nothing unfinished returned false: no work"
+                        + " is unfinished, so it must return true at once").isTrue();
+        queue.put("a");
+        assertThat(Timeouts.assertReturnsAtOnce("join(Duration.ofSeconds(Long.MIN_VALUE)) while an item is unfinished",
+                () -> queue.join(Timeouts.MOST_NEGATIVE))).withFailMessage(
+                "join(Duration.ofSeconds(Long.MIN_VALUE)) returned true while an item was unfinished: a negative"
+                        + " timeout does not wait, it reports whether the work is done now (it is not)").isFalse();
+        Timeouts.assertInterruptedCallerGetsInterruptedException("join(Duration.ofSeconds(Long.MAX_VALUE))",
+                () -> queue.join(Timeouts.FOREVER));
+        Timeouts.assertInterruptedCallerGetsInterruptedException("join(Duration.ofSeconds(Long.MIN_VALUE))",
+                () -> queue.join(Timeouts.MOST_NEGATIVE));
+        try (BlockingCall<Boolean> joiner = Timeouts.assertWaits("joiner", () -> queue.join(Timeouts.FOREVER),
+                "join(Duration.ofSeconds(Long.MAX_VALUE)) while an item is unfinished: as long as it takes")) {
+            queue.take();
+            queue.taskDone();
+            assertThat(joiner.assertFinishes("the last taskDone() did not wake the thread in join(Duration.ofSeconds("
+                    + "Long.MAX_VALUE)).")).withFailMessage("join(Duration.ofSeconds(Long.MAX_VALUE)) returned false"
+                    + " although every item was done: a huge timeout waits as long as it takes").isTrue();
+        }
     }
 
     @Test
@@ -189,11 +284,11 @@ class JoinableQueueTest {
     void takeWaitsForAnItem() throws InterruptedException {
         JoinableQueue<String> queue = new JoinableQueue<>();
         AtomicReference<String> took = new AtomicReference<>();
-        try (Background consumer = Background.start("consumer", () -> took.set(queue.take()))) {
+        try (BlockingCall<Void> consumer = BlockingCall.run("consumer", () -> took.set(queue.take()))) {
             consumer.assertBlocks("take() on an empty queue");
             BusyWait.assertWaitsWithoutPolling(consumer.thread());
             queue.put("x");
-            consumer.assertEnds("put() added an item but the thread waiting in take() was not woken: signal it.");
+            consumer.assertFinishes("put() added an item but the thread waiting in take() was not woken: signal it.");
         }
         assertThat(took.get()).withFailMessage("take() returned %s, not the item put (\"x\")", took.get()).isEqualTo("x");
     }
@@ -204,15 +299,18 @@ class JoinableQueueTest {
         queue.put(1);
         queue.put(2);
         AtomicBoolean thirdPut = new AtomicBoolean();
-        try (Background producer = Background.start("producer", () -> {
+        try (BlockingCall<Void> producer = BlockingCall.run("producer", () -> {
             queue.put(3);
             thirdPut.set(true);
         })) {
             producer.assertBlocks("put() into a full queue of capacity 2");
             BusyWait.assertWaitsWithoutSpinning(producer.thread());
-            assertThat(thirdPut.get()).isFalse();
-            assertThat(queue.take()).isEqualTo(1);
-            producer.assertEnds("take() made room in the full queue, but the producer waiting in put() was not woken.");
+            assertThat(thirdPut.get()).withFailMessage(
+                    "put() into a full queue of capacity 2 returned: it must wait until a take() makes room").isFalse();
+            int first = queue.take();
+            assertThat(first).withFailMessage("take() returned %d, but 1 was put first: the queue must be first in,"
+                    + " first out", first).isEqualTo(1);
+            producer.assertFinishes("take() made room in the full queue, but the producer waiting in put() was not woken.");
         }
         assertThat(List.of(queue.take(), queue.take())).withFailMessage("items must come out in the order they went in")
                 .containsExactly(2, 3);
@@ -221,7 +319,7 @@ class JoinableQueueTest {
     @Test
     void unboundedQueueNeverMakesProducersWait() {
         JoinableQueue<Integer> queue = new JoinableQueue<>();
-        Bounded.run("producer", LIMIT, "put() on a queue made with no capacity must never wait.", () -> {
+        BlockingCall.within("producer", LIMIT, "put() on a queue made with no capacity must never wait.", () -> {
             for (int i = 0; i < 10_000; i++) {
                 queue.put(i);
             }
@@ -279,8 +377,12 @@ class JoinableQueueTest {
 
     @Test
     void rejectsBadArguments() {
-        assertThatThrownBy(() -> new JoinableQueue<String>(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new JoinableQueue<String>(0)).as(
+                "new JoinableQueue<>(0) must throw IllegalArgumentException: a queue needs room for at least one item")
+                .isInstanceOf(IllegalArgumentException.class);
         JoinableQueue<String> queue = new JoinableQueue<>(1);
-        assertThatThrownBy(() -> queue.put(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> queue.put(null)).as(
+                "put(null) must throw NullPointerException (Objects.requireNonNull): null items are refused")
+                .isInstanceOf(NullPointerException.class);
     }
 }

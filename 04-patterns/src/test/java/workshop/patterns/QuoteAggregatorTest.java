@@ -2,6 +2,7 @@ package workshop.patterns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import workshop.testkit.Bounded;
+import workshop.testkit.BlockingCall;
+import workshop.testkit.Timeouts;
 
 /** Exercise 6: README "6. QuoteAggregator". */
 class QuoteAggregatorTest {
@@ -76,9 +78,9 @@ class QuoteAggregatorTest {
         }
     }
 
-    private Bounded.Timed<Optional<Quote>> bestQuote(List<QuoteService> services, Duration deadline) {
+    private BlockingCall.Timed<Optional<Quote>> bestQuote(List<QuoteService> services, Duration deadline) {
         QuoteAggregator aggregator = new QuoteAggregator(services, deadline);
-        return Bounded.timed("aggregator", LIMIT, "bestQuote() must return by the deadline ("
+        return BlockingCall.timed("aggregator", LIMIT, "bestQuote() must return by the deadline ("
                 + deadline.toMillis() + " ms): wait for the answers with a time limit, then stop waiting.",
                 () -> aggregator.bestQuote("widget"));
     }
@@ -126,7 +128,7 @@ class QuoteAggregatorTest {
         Duration slowest = STEP.multipliedBy(4);
         Duration sum = STEP.multipliedBy(10);
 
-        Bounded.Timed<Optional<Quote>> result = bestQuote(services, GENEROUS_DEADLINE);
+        BlockingCall.Timed<Optional<Quote>> result = bestQuote(services, GENEROUS_DEADLINE);
 
         assertThat(result.value()).withFailMessage(
                 "the slowest service (%d ms, well within the deadline) had the best price, 100 cents, but bestQuote"
@@ -147,9 +149,10 @@ class QuoteAggregatorTest {
         List<QuoteService> services = List.of(answering("a", 300, Duration.ZERO), answering("b", 200, Duration.ZERO),
                 answering("c", 250, Duration.ZERO));
 
-        Bounded.Timed<Optional<Quote>> result = bestQuote(services, GENEROUS_DEADLINE);
+        BlockingCall.Timed<Optional<Quote>> result = bestQuote(services, GENEROUS_DEADLINE);
 
-        assertThat(result.value()).hasValue(new Quote("b", 200));
+        assertThat(result.value()).withFailMessage("the three services answered 300, 200 and 250 cents at once; the best"
+                + " is b's 200 cents, got %s", result.value()).hasValue(new Quote("b", 200));
         assertThat(result.elapsed()).withFailMessage(
                 "every service answered at once, yet bestQuote took %d ms with a deadline of %d ms: the deadline is the"
                         + " most it may wait, not how long it always waits", result.elapsed().toMillis(),
@@ -166,7 +169,7 @@ class QuoteAggregatorTest {
                 answering("slow-2", 2, SLOW),
                 answering("slow-3", 3, SLOW));
 
-        Bounded.Timed<Optional<Quote>> result = bestQuote(services, DEADLINE);
+        BlockingCall.Timed<Optional<Quote>> result = bestQuote(services, DEADLINE);
 
         assertThat(result.value()).withFailMessage(
                 "the best quote that came before the %d ms deadline was in-time's 250 cents, got %s",
@@ -198,7 +201,7 @@ class QuoteAggregatorTest {
                     return null;
                 });
 
-        Bounded.Timed<Optional<Quote>> result = bestQuote(services, SHORTER_DEADLINE);
+        BlockingCall.Timed<Optional<Quote>> result = bestQuote(services, SHORTER_DEADLINE);
 
         assertThat(result.value()).withFailMessage(
                 "two services threw and one had no quote (null); the one answer was ok's 500 cents, got %s. A failing"
@@ -207,7 +210,9 @@ class QuoteAggregatorTest {
         List<QuoteService> allFail = List.of(failing(new IOException("down")), failing(new RuntimeException("broken")));
         assertThat(bestQuote(allFail, SHORTER_DEADLINE).value()).withFailMessage(
                 "when every service fails there is no quote: return Optional.empty()").isEmpty();
-        assertThat(bestQuote(List.of(), SHORTER_DEADLINE).value()).isEmpty();
+        Optional<Quote> none = bestQuote(List.of(), SHORTER_DEADLINE).value();
+        assertThat(none).withFailMessage("with no services there is no quote: return Optional.empty(), got %s", none)
+                .isEmpty();
         assertNoThreadLeftBehind();
     }
 
@@ -223,16 +228,54 @@ class QuoteAggregatorTest {
     }
 
     @Test
+    void takesHugeDeadlinesAndAnInterruptedCaller() throws Exception {
+        QuoteAggregator patient = new QuoteAggregator(
+                List.of(answering("a", 300, Duration.ZERO), answering("b", 200, STEP)), Timeouts.FOREVER);
+        Optional<Quote> best = Timeouts.assertReturnsAtOnce("bestQuote() with a deadline of"
+                + " Duration.ofSeconds(Long.MAX_VALUE) and two services that answer within " + STEP.toMillis() + " ms",
+                () -> patient.bestQuote("widget"));
+        assertThat(best).withFailMessage("with a deadline of Duration.ofSeconds(Long.MAX_VALUE) (as long as it takes),"
+                + " bestQuote must wait for both services and return b's 200 cents, got %s", best)
+                .hasValue(new Quote("b", 200));
+        Throwable refused = catchThrowable(() -> new QuoteAggregator(List.of(), Timeouts.MOST_NEGATIVE));
+        assertThat(refused).withFailMessage("new QuoteAggregator(services, Duration.ofSeconds(Long.MIN_VALUE)) must throw"
+                + " IllegalArgumentException (a deadline must be positive), but it %s",
+                refused == null ? "returned" : "threw " + refused).isInstanceOf(IllegalArgumentException.class);
+
+        QuoteAggregator slow = new QuoteAggregator(List.of(answering("slow", 100, SLOW)), Timeouts.FOREVER);
+        BlockingCall.Timed<Boolean> interrupted = BlockingCall.timed("interrupted-caller", BlockingCall.PATIENCE,
+                "bestQuote() by a thread whose interrupt status was set kept waiting for a service that answers"
+                        + " only after " + SLOW.toMillis() + " ms: an interrupted caller must get empty at once.", () -> {
+                    Thread.currentThread().interrupt();
+                    Optional<Quote> result = slow.bestQuote("widget");
+                    assertThat(result).withFailMessage("bestQuote() by an interrupted caller must return"
+                            + " Optional.empty(), got %s", result).isEmpty();
+                    return Thread.currentThread().isInterrupted();
+                });
+        assertThat(interrupted.value()).withFailMessage("bestQuote() by an interrupted caller cleared the interrupt"
+                + " status: it cannot throw InterruptedException, so it must leave the status set for its caller to"
+                + " see (catch InterruptedException, then Thread.currentThread().interrupt())").isTrue();
+        assertThat(interrupted.elapsed()).withFailMessage("bestQuote() by an interrupted caller took %d ms: it must"
+                + " not wait for the services", interrupted.elapsed().toMillis()).isLessThan(SLOW);
+        assertNoThreadLeftBehind();
+    }
+
+    @Test
     void rejectsBadArguments() {
         List<QuoteService> services = List.of(answering("a", 1, Duration.ZERO));
-        assertThatThrownBy(() -> new QuoteAggregator(services, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new QuoteAggregator(services, Duration.ofMillis(-1)))
+        assertThatThrownBy(() -> new QuoteAggregator(services, Duration.ZERO)).as(
+                "new QuoteAggregator(services, Duration.ZERO) must throw IllegalArgumentException: a deadline must be"
+                        + " positive").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new QuoteAggregator(services, Duration.ofMillis(-1))).as(
+                "new QuoteAggregator(services, -1 ms) must throw IllegalArgumentException: a deadline must be positive")
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new QuoteAggregator(null, DEADLINE)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new QuoteAggregator(null, DEADLINE)).as(
+                "new QuoteAggregator(null, deadline) must throw NullPointerException (Objects.requireNonNull)")
+                .isInstanceOf(NullPointerException.class);
     }
 
     private void assertNoThreadLeftBehind() {
-        List<Thread> running = serviceThreads.stream().filter(t -> !Bounded.ends(t, GRACE)).toList();
+        List<Thread> running = serviceThreads.stream().filter(t -> !BlockingCall.joins(t, GRACE)).toList();
         assertThat(running).withFailMessage(
                 "bestQuote returned, but %d thread(s) that called services were still running %d ms later: %s."
                         + " Interrupt the calls that missed the deadline and wait for their threads to end (closing the"

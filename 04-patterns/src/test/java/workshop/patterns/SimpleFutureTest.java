@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -19,15 +20,21 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import workshop.testkit.Background;
-import workshop.testkit.Bounded;
+import org.opentest4j.AssertionFailedError;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
+import workshop.testkit.SpuriousWakeups;
+import workshop.testkit.TimeFactor;
+import workshop.testkit.Timeouts;
 
 /** Exercise 5: README "5. SimpleFuture". */
 class SimpleFutureTest {
 
     private static final int ROUNDS = 1_000;
+
+    /** A timeout no test waits out: the waits that use it end by a signal or not at all. */
+    private static final Duration LONG_TIMEOUT = TimeFactor.seconds(30);
 
     /** Lockstep rounds crawl on a machine whose cores are busy with other work: allow for that. */
     private static final Duration LOCKSTEP_LIMIT = Duration.ofSeconds(25);
@@ -36,11 +43,11 @@ class SimpleFutureTest {
     void getWaitsUntilTheFutureIsCompleted() throws InterruptedException {
         SimpleFuture<String> future = new SimpleFuture<>();
         AtomicReference<String> got = new AtomicReference<>();
-        try (Background getter = Background.start("getter", () -> got.set(future.get()))) {
+        try (BlockingCall<Void> getter = BlockingCall.run("getter", () -> got.set(future.get()))) {
             getter.assertBlocks("get() on a pending future");
             BusyWait.assertWaitsWithoutPolling(getter.thread());
             assertThat(future.complete("value")).withFailMessage("complete() on a pending future must return true").isTrue();
-            getter.assertEnds("complete() did not wake the thread waiting in get(): signal the waiters when the future"
+            getter.assertFinishes("complete() did not wake the thread waiting in get(): signal the waiters when the future"
                     + " completes.");
         }
         assertThat(got.get()).withFailMessage("get() returned %s instead of the value passed to complete()", got.get())
@@ -50,7 +57,7 @@ class SimpleFutureTest {
     @Test
     void getWithATimeoutThrowsTimeoutExceptionWhenTheTimeRunsOut() throws Exception {
         SimpleFuture<String> future = new SimpleFuture<>();
-        Bounded.Timed<Throwable> result = Bounded.timed("getter", Background.PATIENCE,
+        BlockingCall.Timed<Throwable> result = BlockingCall.timed("getter", BlockingCall.PATIENCE,
                 "get(150 ms) on a pending future kept waiting: it must give up when the time is up (awaitNanos"
                         + " returns the time left; loop until it is used up).",
                 () -> catchThrowable(() -> future.get(150, TimeUnit.MILLISECONDS)));
@@ -62,23 +69,97 @@ class SimpleFutureTest {
                 .isGreaterThanOrEqualTo(140);
 
         future.complete("late");
-        assertThat(future.get(1, TimeUnit.SECONDS)).isEqualTo("late");
+        String late = future.get(1, TimeUnit.SECONDS);
+        assertThat(late).withFailMessage("after a get(150 ms) timed out, complete(\"late\") must still complete the"
+                + " future: get() returned %s", late).isEqualTo("late");
+    }
+
+    @Test
+    void wakeUpsWithoutACompletionReleaseNoGetter() {
+        SimpleFuture<String> future = new SimpleFuture<>();
+        try (BlockingCall<String> getter = BlockingCall.start("getter", future::get);
+                BlockingCall<String> timedGetter = BlockingCall.start("timed-getter",
+                        () -> future.get(LONG_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))) {
+            getter.assertBlocks("get() on a pending future");
+            timedGetter.assertBlocks("get(30 s) on a pending future");
+            SpuriousWakeups.wakeAll(future, List.of(getter.thread(), timedGetter.thread()));
+            List<String> released = new ArrayList<>();
+            for (BlockingCall<String> call : List.of(getter, timedGetter)) {
+                if (call.isDone()) {
+                    released.add(call.thread().getName() + (call.failure() == null ? " returned " + call.assertFinishes("")
+                            : " threw " + call.failure()));
+                }
+            }
+            assertThat(released).withFailMessage(
+                    "The test woke the threads waiting in get() and get(30 s) without completing the future, as a"
+                            + " spurious wake-up does (Condition.await() may return for no reason: its Javadoc says"
+                            + " so), and these calls ended: %s. The future was still pending. A wake-up is only a hint"
+                            + " to look again: wait in a while loop until the future is complete (or, in get(timeout),"
+                            + " the time left is used up).", released).isEmpty();
+            future.complete("value");
+            String got = getter.assertFinishes("complete() did not wake the thread waiting in get().");
+            String timedGot = timedGetter.assertFinishes("complete() did not wake the thread waiting in get(30 s).");
+            assertThat(List.of(String.valueOf(got), String.valueOf(timedGot))).withFailMessage(
+                    "get() and get(30 s) returned %s and %s, not the value passed to complete() (\"value\")", got,
+                    timedGot).containsExactly("value", "value");
+        }
+    }
+
+    @Test
+    void getWithATimeoutCountsItsTimeoutFromTheCallNotFromTheLastWakeUp() {
+        SimpleFuture<String> future = new SimpleFuture<>();
+        try (BlockingCall<Throwable> getter = BlockingCall.start("timed-getter",
+                () -> catchThrowable(() -> future.get(300, TimeUnit.MILLISECONDS)))) {
+            getter.assertBlocks("get(300 ms) on a pending future");
+            boolean ended = SpuriousWakeups.keepWakingUntilEnded(future, getter.thread(), Duration.ofMillis(100),
+                    TimeFactor.seconds(4));
+            assertThat(ended).withFailMessage(
+                    "get(300 ms) was still waiting after %d s, while the test woke it every 100 ms without completing"
+                            + " the future (as spurious wake-ups would). Each wake-up restarted the 300 ms: keep the time"
+                            + " left, `nanos = completed.awaitNanos(nanos)`, and give up when it reaches zero.",
+                    TimeFactor.seconds(4).toSeconds()).isTrue();
+            Throwable thrown = getter.assertFinishes("get(300 ms) did not return.");
+            assertThat(thrown).withFailMessage("get(300 ms) on a future nobody completed must throw TimeoutException,"
+                    + " but it %s", thrown == null ? "returned" : "threw " + thrown).isInstanceOf(TimeoutException.class);
+        }
+    }
+
+    @Test
+    void getTakesHugeAndNegativeTimeoutsAndAnInterruptedCaller() throws Exception {
+        SimpleFuture<String> future = new SimpleFuture<>();
+        Throwable thrown = Timeouts.assertReturnsAtOnce("get(Long.MIN_VALUE, DAYS) on a pending future",
+                () -> catchThrowable(() -> future.get(Long.MIN_VALUE, TimeUnit.DAYS)));
+        assertThat(thrown).withFailMessage("get(Long.MIN_VALUE, DAYS) on a pending future must throw TimeoutException"
+                + " at once (a negative timeout does not wait), but it %s", thrown == null ? "returned" : "threw " + thrown)
+                .isInstanceOf(TimeoutException.class);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("get()", future::get);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("get(Long.MAX_VALUE, DAYS)",
+                () -> future.get(Long.MAX_VALUE, TimeUnit.DAYS));
+        try (BlockingCall<String> getter = Timeouts.assertWaits("getter", () -> future.get(Long.MAX_VALUE, TimeUnit.DAYS),
+                "get(Long.MAX_VALUE, DAYS) on a pending future: as long as it takes")) {
+            future.complete("value");
+            assertThat(getter.assertFinishes("complete() did not wake the thread in get(Long.MAX_VALUE, DAYS)."))
+                    .withFailMessage("get(Long.MAX_VALUE, DAYS) did not return the value passed to complete()")
+                    .isEqualTo("value");
+        }
     }
 
     @Test
     void getReportsAFailureAsExecutionExceptionAndACancellationAsCancellationException() {
         SimpleFuture<String> failed = new SimpleFuture<>();
         Exception boom = new java.io.IOException("boom");
-        assertThat(failed.completeExceptionally(boom)).isTrue();
+        assertThat(failed.completeExceptionally(boom)).withFailMessage(
+                "completeExceptionally() on a pending future must return true").isTrue();
         assertThat(failed.isDone()).withFailMessage("a future completed exceptionally must be done").isTrue();
-        assertThat(failed.isCancelled()).isFalse();
+        assertThat(failed.isCancelled()).withFailMessage(
+                "a future completed exceptionally is not cancelled: isCancelled() must return false").isFalse();
         assertThat(catchThrowable(failed::get)).withFailMessage(
                 "get() on a future completed with an exception must throw ExecutionException with it as cause")
                 .isInstanceOf(ExecutionException.class).hasCause(boom);
 
         SimpleFuture<String> cancelled = new SimpleFuture<>();
         assertThat(cancelled.cancel(true)).withFailMessage("cancel() on a pending future must return true").isTrue();
-        assertThat(cancelled.isCancelled()).isTrue();
+        assertThat(cancelled.isCancelled()).withFailMessage("after cancel(), isCancelled() must return true").isTrue();
         assertThat(cancelled.isDone()).withFailMessage("a cancelled future is done").isTrue();
         assertThat(catchThrowable(cancelled::get)).withFailMessage("get() on a cancelled future must throw CancellationException")
                 .isInstanceOf(CancellationException.class);
@@ -87,21 +168,41 @@ class SimpleFutureTest {
     @Test
     void completesOnlyOnce() throws Exception {
         SimpleFuture<String> future = new SimpleFuture<>();
-        assertThat(future.isDone()).isFalse();
-        assertThat(future.complete("first")).isTrue();
-        assertThat(future.complete("second")).withFailMessage("a second complete() must return false").isFalse();
-        assertThat(future.completeExceptionally(new RuntimeException())).withFailMessage(
+        assertThat(future.isDone()).withFailMessage("a new future must not be done").isFalse();
+        assertThat(future.complete("first")).withFailMessage("complete() on a pending future must return true").isTrue();
+        assertThat(tooLate("a second complete()", () -> future.complete("second")))
+                .withFailMessage("a second complete() must return false").isFalse();
+        assertThat(tooLate("completeExceptionally() after complete()",
+                () -> future.completeExceptionally(new RuntimeException()))).withFailMessage(
                 "completeExceptionally() after complete() must return false").isFalse();
-        assertThat(future.cancel(false)).withFailMessage(
+        assertThat(tooLate("cancel() after complete()", () -> future.cancel(false))).withFailMessage(
                 "cancel() after complete() must return false: only a pending future can be cancelled").isFalse();
-        assertThat(future.isCancelled()).isFalse();
+        assertThat(future.isCancelled()).withFailMessage(
+                "a cancel() after complete() must change nothing, but isCancelled() now returns true").isFalse();
         assertThat(future.get()).withFailMessage("the first completion wins; later ones change nothing").isEqualTo("first");
 
         SimpleFuture<String> cancelled = new SimpleFuture<>();
-        assertThat(cancelled.cancel(false)).isTrue();
-        assertThat(cancelled.cancel(false)).withFailMessage("a second cancel() must return false").isFalse();
-        assertThat(cancelled.complete("too late")).withFailMessage("complete() after cancel() must return false").isFalse();
-        assertThatThrownBy(cancelled::get).isInstanceOf(CancellationException.class);
+        assertThat(cancelled.cancel(false)).withFailMessage("cancel() on a pending future must return true").isTrue();
+        assertThat(tooLate("a second cancel()", () -> cancelled.cancel(false)))
+                .withFailMessage("a second cancel() must return false").isFalse();
+        assertThat(tooLate("complete() after cancel()", () -> cancelled.complete("too late")))
+                .withFailMessage("complete() after cancel() must return false").isFalse();
+        assertThatThrownBy(cancelled::get).as("get() on a cancelled future must throw CancellationException, even after"
+                + " a later complete() (which must change nothing)").isInstanceOf(CancellationException.class);
+    }
+
+    /**
+     * Calls a completion that comes too late (the future is complete already) and returns what it returns;
+     * fails with an explanation if it throws instead.
+     */
+    private static boolean tooLate(String what, Callable<Boolean> completion) throws Exception {
+        try {
+            return completion.call();
+        } catch (RuntimeException e) {
+            throw new AssertionFailedError(what + " on a future that was already complete threw " + e + ". A completion"
+                    + " that comes too late must change nothing and return false: check \"still pending?\" and set"
+                    + " the outcome in the same locked section, and leave at once if it is not pending.", e);
+        }
     }
 
     @Test
@@ -119,11 +220,18 @@ class SimpleFutureTest {
 
         Concurrently.threads(threads).named("completer").within(LOCKSTEP_LIMIT).inLockstep(ROUNDS, (t, round) -> {
             SimpleFuture<Integer> future = futures.get(round);
-            boolean won = switch ((t + round) % 3) {
-                case 0 -> future.complete(t);
-                case 1 -> future.completeExceptionally(failure);
-                default -> future.cancel(false);
-            };
+            boolean won;
+            try {
+                won = switch ((t + round) % 3) {
+                    case 0 -> future.complete(t);
+                    case 1 -> future.completeExceptionally(failure);
+                    default -> future.cancel(false);
+                };
+            } catch (RuntimeException e) {
+                throw new AssertionFailedError("in round " + round + ", a completion racing others threw " + e + ". The"
+                        + " losers of the race must change nothing and return false: check \"still pending?\" and set"
+                        + " the outcome in the same locked section.", e);
+            }
             if (won) {
                 winners.incrementAndGet(round);
                 winner.set(round, t);
@@ -204,7 +312,9 @@ class SimpleFutureTest {
         assertThat(after.get()).withFailMessage(
                 "a callback added after completion ran %d times by the time whenDone() returned: it must run at once,"
                         + " in the registering thread (nobody will complete the future again)", after.get()).isEqualTo(1);
-        assertThat(ranOn.get()).isSameAs(Thread.currentThread());
+        assertThat(ranOn.get()).withFailMessage("a callback added after completion ran on %s, not in the registering"
+                + " thread %s: run it at once, in whenDone()", ranOn.get(), Thread.currentThread()).isSameAs(
+                Thread.currentThread());
     }
 
     @Test
@@ -265,7 +375,7 @@ class SimpleFutureTest {
                         + " must not reach the code that completes the future. Hand it to the thread's"
                         + " UncaughtExceptionHandler and go on with the next callback.", e);
             }
-            assertThat(completed).isTrue();
+            assertThat(completed).withFailMessage("complete() on a pending future must return true").isTrue();
             assertThat(second.get()).withFailMessage(
                     "the second callback ran %d times after the first one threw: one failing callback must not stop"
                             + " the others", second.get()).isEqualTo(1);
@@ -305,9 +415,9 @@ class SimpleFutureTest {
             }, "other-user");
             other.setDaemon(true);
             other.start();
-            otherThreadGotThrough.set(Bounded.ends(other, Duration.ofSeconds(2)));
+            otherThreadGotThrough.set(BlockingCall.joins(other, Duration.ofSeconds(2)));
         });
-        Bounded.call("completer", Background.PATIENCE, "complete() did not return.", () -> future.complete("v"));
+        BlockingCall.within("completer", BlockingCall.PATIENCE, "complete() did not return.", () -> future.complete("v"));
         assertThat(otherThreadGotThrough.get()).withFailMessage(
                 "while a callback ran, another thread could not use the future (whenDone, isDone, get) for 2 s: the"
                         + " callbacks run while the future's lock is held. Never call code you do not control (a"
@@ -318,10 +428,10 @@ class SimpleFutureTest {
     @Test
     void getIsInterruptible() throws InterruptedException {
         SimpleFuture<String> future = new SimpleFuture<>();
-        try (Background getter = Background.start("getter", future::get)) {
+        try (BlockingCall<Void> getter = BlockingCall.run("getter", future::get)) {
             getter.assertBlocks("get() on a pending future");
             getter.thread().interrupt();
-            assertThat(Bounded.ends(getter.thread(), Background.PATIENCE)).withFailMessage(
+            assertThat(BlockingCall.joins(getter.thread(), BlockingCall.PATIENCE)).withFailMessage(
                     "get() kept waiting after its thread was interrupted: wait interruptibly and let the"
                             + " InterruptedException out").isTrue();
             assertThat(getter.failure()).withFailMessage("an interrupted get() must throw InterruptedException, threw %s",
@@ -332,8 +442,12 @@ class SimpleFutureTest {
     @Test
     void rejectsNulls() {
         SimpleFuture<String> future = new SimpleFuture<>();
-        assertThatThrownBy(() -> future.completeExceptionally(null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> future.whenDone(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> future.completeExceptionally(null)).as(
+                "completeExceptionally(null) must throw NullPointerException (Objects.requireNonNull): a failure needs"
+                        + " a cause").isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> future.whenDone(null)).as(
+                "whenDone(null) must throw NullPointerException (Objects.requireNonNull) at once, not when the future"
+                        + " completes").isInstanceOf(NullPointerException.class);
         assertThat(future.isDone()).withFailMessage("a refused argument must leave the future pending").isFalse();
     }
 }

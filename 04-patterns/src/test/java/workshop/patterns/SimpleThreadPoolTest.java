@@ -18,16 +18,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import workshop.testkit.Background;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
+import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.ThreadLeaks;
+import workshop.testkit.TimeFactor;
+import workshop.testkit.Timeouts;
 
 /** Exercise 4: README "4. SimpleThreadPool". */
 class SimpleThreadPoolTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
+
+    /** A timeout no test waits out: the waits that use it end by a signal or not at all. */
+    private static final Duration LONG_TIMEOUT = TimeFactor.seconds(30);
 
     private final List<SimpleThreadPool> pools = new ArrayList<>();
 
@@ -138,10 +145,14 @@ class SimpleThreadPoolTest {
         });
         Future<String> after = pool.submit(() -> record(ranOn, "after"));
 
-        assertThat(getWithin(before, "the first task must run")).isEqualTo("before");
-        assertThat(getWithin(after, "the pool's only worker ran tasks that threw, and then never ran another task: an"
-                + " exception escaped from a task and killed the worker thread. Catch what the task throws and put it"
-                + " into its future (FutureTask does that)")).isEqualTo("after");
+        String beforeResult = getWithin(before, "the first task must run");
+        assertThat(beforeResult).withFailMessage("the first task returned \"before\", but its future gave %s",
+                beforeResult).isEqualTo("before");
+        String afterResult = getWithin(after, "the pool's only worker ran tasks that threw, and then never ran another"
+                + " task: an exception escaped from a task and killed the worker thread. Catch what the task throws and"
+                + " put it into its future (FutureTask does that)");
+        assertThat(afterResult).withFailMessage("the last task returned \"after\", but its future gave %s", afterResult)
+                .isEqualTo("after");
         for (Future<String> failed : List.of(first, second, third)) {
             assertThat(catchThrowable(() -> getWithin(failed, "a throwing task's future must complete too")))
                     .withFailMessage("a task that throws must make its future's get() throw ExecutionException")
@@ -234,7 +245,7 @@ class SimpleThreadPoolTest {
             getWithin(future, "three tasks in a pool of three workers must run");
         }
         for (Thread worker : ranOn) {
-            Background.assertBlocked(worker, "an idle worker waiting for the next task");
+            BlockingCall.assertBlocked(worker, "an idle worker waiting for the next task");
         }
         pool.shutdown();
         assertThat(pool.awaitTermination(WAIT)).withFailMessage(
@@ -270,7 +281,9 @@ class SimpleThreadPoolTest {
                 "after shutdownNow() the pool did not terminate: the running task waits until interrupted, so"
                         + " shutdownNow() must interrupt the worker threads").isTrue();
         assertThat(interrupted.get()).withFailMessage("the running task was not interrupted by shutdownNow()").isTrue();
-        assertThatThrownBy(() -> getWithin(running, "an interrupted task's future must complete"))
+        assertThatThrownBy(() -> getWithin(running, "an interrupted task's future must complete")).as(
+                "the running task threw InterruptedException when shutdownNow() interrupted it: its future's get() must"
+                        + " throw ExecutionException with that InterruptedException as cause")
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(InterruptedException.class);
         assertThat(queuedRan.get()).withFailMessage(
                 "%d queued task(s) ran after shutdownNow(): it must take them out of the queue", queuedRan.get()).isZero();
@@ -310,20 +323,120 @@ class SimpleThreadPoolTest {
                 "awaitTermination(150 ms) returned false after %d ms: it must wait for the whole timeout", elapsedMillis)
                 .isGreaterThanOrEqualTo(timeout.toMillis() - 10);
 
-        try (Background waiter = Background.start("terminator", () -> pool.awaitTermination(WAIT))) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("terminator", () -> pool.awaitTermination(WAIT))) {
             waiter.assertBlocks("awaitTermination while a task runs");
             BusyWait.assertWaitsWithoutSpinning(waiter.thread());
             release.countDown();
-            waiter.assertEnds("The last task ended but awaitTermination did not return: signal the waiters when the"
+            waiter.assertFinishes("The last task ended but awaitTermination did not return: signal the waiters when the"
                     + " last worker ends.");
         }
-        assertThat(pool.awaitTermination(Duration.ZERO)).isTrue();
+        assertThat(pool.awaitTermination(Duration.ZERO)).withFailMessage(
+                "awaitTermination(0) returned false after the pool had terminated: a zero timeout does not wait, but it"
+                        + " still reports that the pool has terminated").isTrue();
+    }
+
+    @Test
+    void wakeUpsWithoutAChangeEndNoWorkerAndReleaseNoWaiter() throws Exception {
+        SimpleThreadPool idle = newPool(1);
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        getWithin(idle.submit(() -> {
+            worker.set(Thread.currentThread());
+            return null;
+        }), "a task in a pool of one worker must run");
+        BlockingCall.assertBlocked(worker.get(), "an idle worker waiting for the next task");
+
+        SimpleThreadPool busy = newPool(1);
+        CountDownLatch release = new CountDownLatch(1);
+        busy.submit(() -> release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        busy.shutdown();
+        try (BlockingCall<Boolean> terminator = BlockingCall.start("terminator", () -> busy.awaitTermination(LONG_TIMEOUT))) {
+            terminator.assertBlocks("awaitTermination(30 s) while a task runs");
+            SpuriousWakeups.wakeAll(idle, List.of(worker.get()));
+            SpuriousWakeups.wakeAll(busy, List.of(terminator.thread()));
+            boolean workerEnded = worker.get().getState() == Thread.State.TERMINATED;
+            assertThat(workerEnded).withFailMessage(
+                    "The test woke the pool's idle worker without submitting a task or shutting the pool down, as a"
+                            + " spurious wake-up does (Condition.await() may return for no reason: its Javadoc says"
+                            + " so), and the worker thread ended: the pool still runs but has lost a worker. A wake-up"
+                            + " is only a hint to look again: wait in a while loop (`while (running && queue is"
+                            + " empty)`) before taking a task.").isFalse();
+            assertThat(terminator.isDone()).withFailMessage(
+                    "The test woke the thread in awaitTermination(30 s) without ending the running task, as a"
+                            + " spurious wake-up does, and awaitTermination returned %s although a task still ran. A"
+                            + " wake-up is only a hint to look again: wait in a while loop until the pool has"
+                            + " terminated or the time left is used up.",
+                    terminator.failure() == null ? "(a result)" : "by throwing " + terminator.failure()).isFalse();
+            assertThat(getWithin(idle.submit(() -> Thread.currentThread() == worker.get()),
+                    "after a wake-up without a task, the pool did not run the next task")).withFailMessage(
+                    "after a wake-up without a task, the next task ran on a new thread: the idle worker left its loop")
+                    .isTrue();
+            release.countDown();
+            assertThat(terminator.assertFinishes("the last task ended, but awaitTermination(30 s) did not return."))
+                    .withFailMessage("awaitTermination(30 s) returned false although the pool terminated in time")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void awaitTerminationCountsItsTimeoutFromTheCallNotFromTheLastWakeUp() throws Exception {
+        SimpleThreadPool pool = newPool(1);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.submit(() -> release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        pool.shutdown();
+        try (BlockingCall<Boolean> terminator = BlockingCall.start("terminator",
+                () -> pool.awaitTermination(Duration.ofMillis(300)))) {
+            terminator.assertBlocks("awaitTermination(300 ms) while a task runs");
+            boolean ended = SpuriousWakeups.keepWakingUntilEnded(pool, terminator.thread(), Duration.ofMillis(100),
+                    TimeFactor.seconds(4));
+            release.countDown();
+            assertThat(ended).withFailMessage(
+                    "awaitTermination(300 ms) was still waiting after %d s, while the test woke it every 100 ms with"
+                            + " the task still running (as spurious wake-ups would). Each wake-up restarted the 300 ms:"
+                            + " keep the time left, `nanos = terminated.awaitNanos(nanos)`, and give up when it reaches"
+                            + " zero.", TimeFactor.seconds(4).toSeconds()).isTrue();
+            assertThat(terminator.assertFinishes("awaitTermination(300 ms) did not return.")).withFailMessage(
+                    "awaitTermination(300 ms) returned true although the task was still running").isFalse();
+        }
+    }
+
+    @Test
+    void awaitTerminationTakesHugeAndNegativeTimeoutsAndAnInterruptedCaller() throws Exception {
+        SimpleThreadPool pool = newPool(1);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.submit(() -> release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        assertThat(Timeouts.assertReturnsAtOnce("awaitTermination(Duration.ofSeconds(Long.MIN_VALUE)) on a running pool",
+                () -> pool.awaitTermination(Timeouts.MOST_NEGATIVE))).withFailMessage(
+                "awaitTermination(Duration.ofSeconds(Long.MIN_VALUE)) returned true for a pool that was never shut"
+                        + " down: a negative timeout does not wait, it reports whether the pool has terminated now")
+                .isFalse();
+        Timeouts.assertInterruptedCallerGetsInterruptedException("awaitTermination(Duration.ofSeconds(Long.MAX_VALUE))",
+                () -> pool.awaitTermination(Timeouts.FOREVER));
+        Timeouts.assertInterruptedCallerGetsInterruptedException("awaitTermination(Duration.ofSeconds(Long.MIN_VALUE))",
+                () -> pool.awaitTermination(Timeouts.MOST_NEGATIVE));
+        try (BlockingCall<Boolean> terminator = Timeouts.assertWaits("terminator",
+                () -> pool.awaitTermination(Timeouts.FOREVER),
+                "awaitTermination(Duration.ofSeconds(Long.MAX_VALUE)) on a running pool: as long as it takes")) {
+            pool.shutdown();
+            release.countDown();
+            assertThat(terminator.assertFinishes("the pool was shut down and its last task ended, but"
+                    + " awaitTermination(Duration.ofSeconds(Long.MAX_VALUE)) did not return.")).withFailMessage(
+                    "awaitTermination(Duration.ofSeconds(Long.MAX_VALUE)) returned false although the pool terminated:"
+                            + " a huge timeout waits as long as it takes").isTrue();
+        }
+        assertThat(Timeouts.assertReturnsAtOnce("awaitTermination(Duration.ofSeconds(Long.MIN_VALUE)) on a terminated"
+                + " pool", () -> pool.awaitTermination(Timeouts.MOST_NEGATIVE))).withFailMessage(
+                "awaitTermination(Duration.ofSeconds(Long.MIN_VALUE)) returned false for a pool that has terminated:"
+                        + " a negative timeout does not wait, but it still reports the pool's state").isTrue();
     }
 
     @Test
     void rejectsBadArguments() {
-        assertThatThrownBy(() -> new SimpleThreadPool(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SimpleThreadPool(0)).as(
+                "new SimpleThreadPool(0) must throw IllegalArgumentException: a pool needs at least one worker")
+                .isInstanceOf(IllegalArgumentException.class);
         SimpleThreadPool pool = newPool(1);
-        assertThatThrownBy(() -> pool.submit(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> pool.submit(null)).as(
+                "submit(null) must throw NullPointerException (Objects.requireNonNull) at once, not fail on a worker")
+                .isInstanceOf(NullPointerException.class);
     }
 }

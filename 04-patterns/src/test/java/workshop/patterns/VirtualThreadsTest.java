@@ -2,12 +2,14 @@ package workshop.patterns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import workshop.testkit.Bounded;
+import workshop.testkit.BlockingCall;
+import workshop.testkit.Timeouts;
 
 /** Exercise 7: README "7. VirtualThreads". */
 class VirtualThreadsTest {
@@ -27,7 +29,7 @@ class VirtualThreadsTest {
     void tenThousandBlockingTasksFinishInAFewSecondsWithoutPlatformThreadsOfTheirOwn() {
         long platformThreadsBefore = THREADS.getTotalStartedThreadCount();
 
-        Bounded.Timed<Duration> run = Bounded.timed("runner", FEW_SECONDS, String.format(
+        BlockingCall.Timed<Duration> run = BlockingCall.timed("runner", FEW_SECONDS, String.format(
                 "%d tasks that each sleep %d ms were still running. On platform threads they need either a pool"
                         + " that runs only N at a time (200 threads need %d s) or %d kernel threads, slow to create."
                         + " Give every task a virtual thread: a sleeping virtual thread holds no platform thread.",
@@ -45,12 +47,12 @@ class VirtualThreadsTest {
     @Test
     void waitsUntilEveryTaskHasFinished() {
         Duration sleep = Duration.ofMillis(300);
-        Bounded.Timed<Duration> run = Bounded.timed("runner", FEW_SECONDS, "5 tasks of 300 ms must finish together.",
+        BlockingCall.Timed<Duration> run = BlockingCall.timed("runner", FEW_SECONDS, "5 tasks of 300 ms must finish together.",
                 () -> VirtualThreads.runBlockingTasks(5, sleep));
         assertReportedTimeIsTheRunsTime(run, sleep);
     }
 
-    private static void assertReportedTimeIsTheRunsTime(Bounded.Timed<Duration> run, Duration eachSleeps) {
+    private static void assertReportedTimeIsTheRunsTime(BlockingCall.Timed<Duration> run, Duration eachSleeps) {
         Duration reported = run.value();
         assertThat(run.elapsed()).withFailMessage(
                 "runBlockingTasks returned after %d ms, but each task sleeps %d ms: it must wait until every task has"
@@ -64,9 +66,46 @@ class VirtualThreadsTest {
     }
 
     @Test
+    void takesHugeAndNegativeSleepsAndAnInterruptedCaller() throws Exception {
+        Timeouts.assertReturnsAtOnce("runBlockingTasks(0, Duration.ofSeconds(Long.MAX_VALUE))",
+                () -> VirtualThreads.runBlockingTasks(0, Timeouts.FOREVER));
+        Throwable refused = catchThrowable(() -> VirtualThreads.runBlockingTasks(1, Timeouts.MOST_NEGATIVE));
+        assertThat(refused).withFailMessage("runBlockingTasks(1, Duration.ofSeconds(Long.MIN_VALUE)) must throw"
+                + " IllegalArgumentException at once (a negative sleep), but it %s",
+                refused == null ? "returned" : "threw " + refused).isInstanceOf(IllegalArgumentException.class);
+
+        boolean stillInterrupted = BlockingCall.within("interrupted-caller", BlockingCall.PATIENCE,
+                "runBlockingTasks(2, Duration.ofSeconds(Long.MAX_VALUE)) by a thread whose interrupt status was set"
+                        + " kept waiting: an interrupted caller must interrupt the tasks and return once they ended"
+                        + " (closing the executor does that).", () -> {
+                    Thread.currentThread().interrupt();
+                    VirtualThreads.runBlockingTasks(2, Timeouts.FOREVER);
+                    return Thread.currentThread().isInterrupted();
+                });
+        assertThat(stillInterrupted).withFailMessage("runBlockingTasks by an interrupted caller cleared the interrupt"
+                + " status: it cannot throw InterruptedException, so it must leave the status set").isTrue();
+
+        try (BlockingCall<Boolean> runner = BlockingCall.start("runner", () -> {
+            VirtualThreads.runBlockingTasks(2, Timeouts.FOREVER);
+            return Thread.currentThread().isInterrupted();
+        })) {
+            runner.assertBlocks("runBlockingTasks(2, Duration.ofSeconds(Long.MAX_VALUE)): the tasks sleep as long as it"
+                    + " takes");
+            runner.thread().interrupt();
+            assertThat(runner.assertFinishes("runBlockingTasks was interrupted while its tasks slept for"
+                    + " Duration.ofSeconds(Long.MAX_VALUE), and kept waiting: interrupt the tasks and return once they"
+                    + " ended (closing the executor does that).")).withFailMessage("runBlockingTasks returned after"
+                    + " an interrupt but cleared the interrupt status: leave it set for the caller").isTrue();
+        }
+    }
+
+    @Test
     void rejectsNegativeArguments() {
-        assertThatThrownBy(() -> VirtualThreads.runBlockingTasks(-1, EACH_SLEEPS)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> VirtualThreads.runBlockingTasks(1, Duration.ofMillis(-1)))
+        assertThatThrownBy(() -> VirtualThreads.runBlockingTasks(-1, EACH_SLEEPS)).as(
+                "runBlockingTasks(-1, ...) must throw IllegalArgumentException: a task count cannot be negative")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VirtualThreads.runBlockingTasks(1, Duration.ofMillis(-1))).as(
+                "runBlockingTasks(1, -1 ms) must throw IllegalArgumentException: a sleep cannot be negative")
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -15,20 +15,24 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import workshop.testkit.Background;
-import workshop.testkit.Bounded;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.ThreadLeaks;
+import workshop.testkit.TimeFactor;
 
 /** Exercise 2: README "2. WorkPipeline". */
 class WorkPipelineTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(6);
     private static final Duration GRACE = Duration.ofSeconds(2);
+
+    /** How long the last item's work waits for run() to return first; a correct run() waits this out once. */
+    private static final Duration HOLD_LAST_ITEM = TimeFactor.seconds(1);
     private static final String HANGS = "run() must return once every item is processed: does every worker get a poison"
             + " pill, and does run() wait only for things that will happen?";
 
@@ -81,7 +85,7 @@ class WorkPipelineTest {
         CountDownLatch secondItemDone = new CountDownLatch(1);
         List<Integer> items = IntStream.range(0, n).boxed().toList();
 
-        List<String> results = Bounded.call("pipeline", LIMIT, HANGS, () -> WorkPipeline.run(items, item -> {
+        List<String> results = BlockingCall.within("pipeline", LIMIT, HANGS, () -> WorkPipeline.run(items, item -> {
             workers.add(Thread.currentThread());
             calls.incrementAndGet(item);
             if (item == 0) {
@@ -120,7 +124,7 @@ class WorkPipelineTest {
         Set<Thread> workers = ConcurrentHashMap.newKeySet();
         List<Integer> items = IntStream.range(0, 40).boxed().toList();
 
-        Bounded.call("pipeline", LIMIT, HANGS, () -> WorkPipeline.run(items, item -> {
+        BlockingCall.within("pipeline", LIMIT, HANGS, () -> WorkPipeline.run(items, item -> {
             workers.add(Thread.currentThread());
             if (item < consumers) {
                 allBusy.countDown();
@@ -148,7 +152,7 @@ class WorkPipelineTest {
         CountDownLatch gate = new CountDownLatch(1);
         int readWhileWorkersBusy;
 
-        try (Background pipeline = Background.start("pipeline", () -> WorkPipeline.run(input, input.counting(item -> {
+        try (BlockingCall<Void> pipeline = BlockingCall.run("pipeline", () -> WorkPipeline.run(input, input.counting(item -> {
             inWork.incrementAndGet();
             awaitQuietly(gate); // every item waits until the test opens the gate
             return item;
@@ -157,13 +161,13 @@ class WorkPipelineTest {
                 // Both workers hold an item and wait at the gate; now the producer either waits for room in the
                 // queue or, if nothing holds it back, reads on.
                 await("both workers busy and the producer waiting or reading on").atMost(LIMIT)
-                        .pollInterval(Duration.ofMillis(2)).until(() -> pipeline.ended()
+                        .pollInterval(Duration.ofMillis(2)).until(() -> pipeline.isDone()
                                 || inWork.get() >= consumers && (input.reads.get() > aheadAllowed || producerWaits(input)));
                 readWhileWorkersBusy = input.reads.get();
             } finally {
                 gate.countDown();
             }
-            pipeline.assertEndsWithin(LIMIT, HANGS);
+            pipeline.assertFinishesWithin(LIMIT, HANGS);
         }
         assertThat(readWhileWorkersBusy).withFailMessage(
                 "while both workers were busy with their first item, run() had read %d of 500 items from the input;"
@@ -240,8 +244,8 @@ class WorkPipelineTest {
     @Test
     void emptyInputGivesAnEmptyResultAndLeavesNoThread() throws InterruptedException {
         Set<Long> before = ThreadLeaks.snapshot();
-        List<Object> results = Bounded.call("pipeline", LIMIT, HANGS, () -> WorkPipeline.run(List.of(), item -> item, 3, 2));
-        assertThat(results).isEmpty();
+        List<Object> results = BlockingCall.within("pipeline", LIMIT, HANGS, () -> WorkPipeline.run(List.of(), item -> item, 3, 2));
+        assertThat(results).withFailMessage("run() on an empty list must return an empty list, got %s", results).isEmpty();
         List<Thread> left = ThreadLeaks.stillRunningAfter(before, GRACE);
         assertThat(left).withFailMessage(
                 "run() on an empty list returned, but %d thread(s) it started are still running: %s. Every worker must"
@@ -249,18 +253,66 @@ class WorkPipelineTest {
     }
 
     @Test
+    void runReturnsOnlyAfterEveryWorkerHasEnded() {
+        int n = 20;
+        int last = n - 1;
+        CountDownLatch runReturned = new CountDownLatch(1);
+        AtomicBoolean lastItemDone = new AtomicBoolean();
+        List<Integer> items = IntStream.range(0, n).boxed().toList();
+        record AtReturn(boolean lastItemDone, List<Thread> stillRunning) {
+        }
+
+        AtReturn atReturn = BlockingCall.within("pipeline", LIMIT.plus(HOLD_LAST_ITEM), HANGS, () -> {
+            Set<Long> before = ThreadLeaks.snapshot();
+            try {
+                WorkPipeline.run(items, item -> {
+                    if (item == last) {
+                        // The last item's work waits for run() to return (or at most HOLD_LAST_ITEM): a run()
+                        // that does not wait for its workers returns while this item is still in progress.
+                        awaitQuietly(runReturned, HOLD_LAST_ITEM);
+                        lastItemDone.set(true);
+                    }
+                    return item;
+                }, 3, 1);
+                // Looked at the moment run() returns, without a grace period: its workers must be gone by now.
+                return new AtReturn(lastItemDone.get(), ThreadLeaks.startedSince(before).stream()
+                        .filter(t -> t.getState() != Thread.State.TERMINATED).toList());
+            } finally {
+                runReturned.countDown();
+            }
+        });
+
+        assertThat(atReturn.lastItemDone()).withFailMessage(
+                "run() returned while a worker was still running: the work for item %d (the last one) had not"
+                        + " finished. run() must wait for its workers: after the poison pills, join() every worker"
+                        + " thread before it returns (or throws).", last).isTrue();
+        assertThat(atReturn.stillRunning()).withFailMessage(
+                "run() returned while %d thread(s) it started were still running: %s. run() must wait for its"
+                        + " workers: after the poison pills, join() every worker thread before it returns (or throws).",
+                atReturn.stillRunning().size(), atReturn.stillRunning()).isEmpty();
+    }
+
+    @Test
     void rejectsBadArguments() {
         List<Integer> items = List.of(1, 2, 3);
-        assertThatThrownBy(() -> WorkPipeline.run(items, i -> i, 0, 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> WorkPipeline.run(items, i -> i, 1, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> WorkPipeline.run(null, i -> i, 1, 1)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> WorkPipeline.run(items, null, 1, 1)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> WorkPipeline.run(items, i -> i, 0, 1)).as(
+                "run(items, work, consumers = 0, 1) must throw IllegalArgumentException before starting anything")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WorkPipeline.run(items, i -> i, 1, 0)).as(
+                "run(items, work, 1, queueCapacity = 0) must throw IllegalArgumentException before starting anything")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WorkPipeline.run(null, i -> i, 1, 1)).as(
+                "run(null, ...) must throw NullPointerException (Objects.requireNonNull)")
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> WorkPipeline.run(items, null, 1, 1)).as(
+                "run(items, null, ...) must throw NullPointerException (Objects.requireNonNull)")
+                .isInstanceOf(NullPointerException.class);
     }
 
     /** Runs a pipeline that must fail, bounded in time, and returns what it threw. */
     private static Throwable catchFromPipeline(java.util.concurrent.Callable<List<Integer>> pipeline) {
         try {
-            List<Integer> results = Bounded.call("pipeline", LIMIT, "An item failed and run() never returned. A worker"
+            List<Integer> results = BlockingCall.within("pipeline", LIMIT, "An item failed and run() never returned. A worker"
                     + " whose work throws must not just die: catch the exception, remember it, stop the producer and"
                     + " still let every worker take its poison pill.", pipeline);
             return fail("run() returned %d results although an item's work threw: it must fail the run",
@@ -281,7 +333,7 @@ class WorkPipelineTest {
     }
 
     private static void assertWorkersEnded(Set<Thread> workers) {
-        List<Thread> alive = workers.stream().filter(t -> !Bounded.ends(t, GRACE)).toList();
+        List<Thread> alive = workers.stream().filter(t -> !BlockingCall.joins(t, GRACE)).toList();
         assertThat(alive).withFailMessage(
                 "run() returned, but %d worker thread(s) still run: %s. Each worker must end: put one poison pill per"
                         + " worker behind the last item, and end the worker when it takes one.", alive.size(), alive)

@@ -31,6 +31,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * anyone else gets an {@link IllegalMonitorStateException}. A thread interrupted while waiting gives up
  * its place in line and throws {@link InterruptedException}.
  *
+ * <p>How it differs from {@code new ReentrantReadWriteLock(true)}, and why:
+ * <ul>
+ *   <li>Every release, and every admission, wakes every waiting thread ({@code signalAll} on one
+ *       condition), and all but the one or few whose turn it is go back to sleep. The JDK lock keeps an
+ *       explicit queue of parked threads and unparks exactly the next one (or the next run of readers), so
+ *       a release costs the same however many threads wait. Here a release with n threads waiting costs n
+ *       wake-ups (a "thundering herd"): fine for a handful of waiters, wasteful for hundreds. The reason is
+ *       simplicity: one condition and a ticket counter express "strictly in arrival order" in a few lines,
+ *       where waking exactly the right thread would need a condition (or a parked thread) per waiter.</li>
+ *   <li>Not reentrant, no downgrading from write to read, no {@code tryLock}, no timed acquire, no
+ *       {@code Condition}s: a thread that acquires again gets {@link IllegalStateException} instead of
+ *       waiting for itself.</li>
+ *   <li>A thread interrupted while waiting gives up its place, as {@code lockInterruptibly()} does; there
+ *       is no uninterruptible {@code lock()}.</li>
+ * </ul>
+ *
  * <p>Memory consistency: actions before {@code releaseWrite()} happen-before the actions of every thread
  * that later acquires the lock, and actions before {@code releaseRead()} happen-before the actions of the
  * writer that enters next.

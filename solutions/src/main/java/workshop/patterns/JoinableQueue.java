@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -156,13 +157,20 @@ public class JoinableQueue<T> {
     }
 
     /**
-     * As {@link #join()}, but waits at most {@code timeout}.
+     * As {@link #join()}, but waits at most {@code timeout}. A timeout of zero or less does not wait: it
+     * reports whether the work is done now. A huge one ({@code Duration.ofSeconds(Long.MAX_VALUE)}) waits as
+     * long as it takes.
      *
      * @return true if every item is done, false if the time ran out first
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if the calling thread is interrupted on entry or while waiting (the
+     *     interrupt status is cleared, as by every method that throws it)
      */
     public boolean join(Duration timeout) throws InterruptedException {
-        long nanos = Objects.requireNonNull(timeout, "timeout").toNanos();
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before join(Duration)");
+        }
+        // Saturates at about 292 years instead of throwing ArithmeticException, as Duration.toNanos() would.
+        long nanos = TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout"));
         lock.lockInterruptibly();
         try {
             while (unfinished > 0) {

@@ -29,7 +29,8 @@ public class QuoteAggregator {
     private final Duration deadline;
 
     /**
-     * An aggregator over {@code services} that waits at most {@code deadline} for their answers.
+     * An aggregator over {@code services} that waits at most {@code deadline} for their answers. A huge
+     * deadline ({@code Duration.ofSeconds(Long.MAX_VALUE)}) waits as long as the services take.
      *
      * @throws IllegalArgumentException if {@code deadline} is not positive
      */
@@ -48,16 +49,24 @@ public class QuoteAggregator {
      * deadline (the first service's, among equal prices), or empty if none arrived.
      *
      * <p>If the calling thread is interrupted, the calls still running are cancelled and the result is
-     * empty, with the interrupt status set.
+     * empty, with the interrupt status set; a caller interrupted before the call gets empty at once and no
+     * service is called. ({@code bestQuote} cannot throw {@link InterruptedException}: its signature has no
+     * checked exception, so it keeps the interrupt for the caller to see, as the JDK's methods without
+     * {@code throws InterruptedException} do.)
      */
     public Optional<Quote> bestQuote(String item) {
         Objects.requireNonNull(item, "item");
+        if (Thread.currentThread().isInterrupted()) {
+            return Optional.empty(); // asked to stop before starting: call nobody
+        }
         List<Callable<Quote>> calls = services.stream().<Callable<Quote>>map(service -> () -> service.quote(item)).toList();
         List<Future<Quote>> answers;
         // close() at the end of the block waits until every thread has ended.
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             // Waits until all have answered or the deadline passes, then cancels (interrupts) the rest.
-            answers = executor.invokeAll(calls, deadline.toNanos(), TimeUnit.NANOSECONDS);
+            // TimeUnit saturates a huge deadline (Duration.toNanos() would throw ArithmeticException beyond
+            // about 292 years): such a deadline waits as long as the services take.
+            answers = executor.invokeAll(calls, TimeUnit.NANOSECONDS.convert(deadline), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();

@@ -30,6 +30,22 @@ import java.util.function.Consumer;
  * reach the caller of {@code complete}: it goes to the uncaught-exception handler of the thread that ran
  * the callback (which prints it, unless someone installed a handler).
  *
+ * <p>How it differs from {@link java.util.concurrent.CompletableFuture} and
+ * {@link java.util.concurrent.FutureTask}, and why:
+ * <ul>
+ *   <li>{@code whenDone} returns nothing: there is no chaining ({@code thenApply}, {@code thenCompose},
+ *       {@code exceptionally}), no {@code join()}, {@code getNow} or {@code obtrude...}. A callback's
+ *       exception goes to the thread's uncaught-exception handler; {@code CompletableFuture.whenComplete}
+ *       would complete the dependent future with it instead, but here there is no dependent future to
+ *       carry it.</li>
+ *   <li>Unlike {@code FutureTask}, it runs nothing itself: someone else completes it, so {@code cancel}'s
+ *       {@code mayInterruptIfRunning} has nothing to interrupt (as in {@code CompletableFuture}).</li>
+ *   <li>Both {@code get} methods check for an interrupt first and throw {@link InterruptedException} even
+ *       if the future is already complete; {@code CompletableFuture.get} and {@code FutureTask.get} return
+ *       a completed future's value to an interrupted caller. Checking first makes every waiting method of
+ *       this workshop behave alike: an interrupted caller never goes on as if nothing happened.</li>
+ * </ul>
+ *
  * <p>Thread-safe. Memory consistency: actions before {@code complete} happen-before {@code get()} returns
  * the value and before the callbacks run.
  */
@@ -134,6 +150,9 @@ public class SimpleFuture<T> implements Future<T> {
      */
     @Override
     public T get() throws InterruptedException, ExecutionException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before get()");
+        }
         lock.lockInterruptibly();
         try {
             while (outcome == Outcome.PENDING) {
@@ -146,13 +165,19 @@ public class SimpleFuture<T> implements Future<T> {
     }
 
     /**
-     * As {@link #get()}, but waits at most {@code timeout}.
+     * As {@link #get()}, but waits at most {@code timeout}. A timeout of zero or less does not wait: a
+     * pending future throws {@link TimeoutException} at once. A huge one ({@code Long.MAX_VALUE} days) waits
+     * as long as it takes.
      *
      * @throws TimeoutException if the future is still pending when the time runs out
      */
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        long nanos = Objects.requireNonNull(unit, "unit").toNanos(timeout);
+        Objects.requireNonNull(unit, "unit");
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before get(timeout)");
+        }
+        long nanos = unit.toNanos(timeout); // saturates at Long.MAX_VALUE (about 292 years)
         lock.lockInterruptibly();
         try {
             while (outcome == Outcome.PENDING) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,6 +32,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * task and left the pool (its thread may still be returning from its last method call, as with
  * {@link java.util.concurrent.ThreadPoolExecutor}).
  * Submitting after either throws {@link RejectedExecutionException}.
+ *
+ * <p>How it differs from {@link java.util.concurrent.ThreadPoolExecutor} (as {@code
+ * Executors.newFixedThreadPool(workers)} makes it), and why:
+ * <ul>
+ *   <li>It is not an {@link java.util.concurrent.ExecutorService}: no {@code execute}, {@code invokeAll},
+ *       {@code invokeAny}, {@code close}, {@code isShutdown} or {@code isTerminated}; only what the exercise
+ *       teaches. The queue is unbounded and there is no rejection policy besides the
+ *       {@code RejectedExecutionException} after a shutdown; workers never time out.</li>
+ *   <li>An idle worker ignores interrupts (it waits with {@code awaitUninterruptibly}) and learns about a
+ *       shutdown from the signal that comes with it; {@code ThreadPoolExecutor} interrupts its idle workers
+ *       to wake them instead. Here an interrupt is only ever meant for a task ({@code shutdownNow()}), and a
+ *       worker clears a stale one before it takes the next task.</li>
+ *   <li>As with {@code ThreadPoolExecutor}, {@code awaitTermination} returning true means every worker has
+ *       left the pool, not that its thread has ended: the last worker signals termination from its last
+ *       lines of code, a moment before its thread is gone. Join the threads if you need them gone.</li>
+ *   <li>As with {@code ThreadPoolExecutor}, the tasks {@code shutdownNow()} returns are the queued
+ *       {@code FutureTask}s; their futures stay incomplete unless the caller runs or cancels them.</li>
+ * </ul>
  *
  * <p>Thread-safe. Memory consistency: actions in a thread before {@code submit} happen-before the task
  * runs, and the task's actions happen-before {@code get()} returns its result.
@@ -143,13 +162,20 @@ public class SimpleThreadPool {
     }
 
     /**
-     * Waits until the pool has been shut down and every worker has ended, or the timeout runs out.
+     * Waits until the pool has been shut down and every worker has ended, or the timeout runs out. A
+     * timeout of zero or less does not wait: it reports whether the pool has terminated now. A huge one
+     * ({@code Duration.ofSeconds(Long.MAX_VALUE)}) waits as long as it takes.
      *
      * @return true if the pool terminated, false if the time ran out first
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if the calling thread is interrupted on entry or while waiting (the
+     *     interrupt status is cleared, as by every method that throws it)
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long nanos = Objects.requireNonNull(timeout, "timeout").toNanos();
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before awaitTermination");
+        }
+        // Saturates at about 292 years instead of throwing ArithmeticException, as Duration.toNanos() would.
+        long nanos = TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout"));
         lock.lockInterruptibly();
         try {
             while (!isTerminated()) {

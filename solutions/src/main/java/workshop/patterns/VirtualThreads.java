@@ -22,8 +22,11 @@ public final class VirtualThreads {
      * Runs {@code tasks} tasks that each sleep for {@code eachSleeps}, each on its own virtual thread,
      * and waits until all have finished.
      *
-     * <p>If the calling thread is interrupted, the tasks are interrupted, and the method returns once
-     * they have ended, with the interrupt status set.
+     * <p>If the calling thread is interrupted (also before the call), the tasks are interrupted, and the
+     * method returns once they have ended, with the interrupt status set: it cannot throw
+     * {@link InterruptedException} (its signature has no checked exception), so it keeps the interrupt for
+     * the caller to see. A huge {@code eachSleeps} ({@code Duration.ofSeconds(Long.MAX_VALUE)}) sleeps as
+     * long as it takes, that is until interrupted: {@code Thread.sleep(Duration)} saturates it.
      *
      * @return the time from the start of the first task to the end of the last
      * @throws IllegalArgumentException if {@code tasks} or {@code eachSleeps} is negative
