@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 import workshop.redislocking.support.LocalRedisServer;
 
 /**
@@ -53,9 +53,8 @@ class SetupCheckTest {
     @Test
     @Order(3)
     void anEmbeddedRedisServerStartsAndAnswers() {
-        try (LocalRedisServer server = LocalRedisServer.start();
-                JedisPool pool = server.newPool(java.time.Duration.ofSeconds(2));
-                Jedis redis = pool.getResource()) {
+        try (LocalRedisServer server = LocalRedisServer.start()) {
+            RedisClient redis = server.newClient(java.time.Duration.ofSeconds(2)); // closed with the server
             assertThat(redis.ping()).isEqualTo("PONG");
             String version = redis.info("server").lines().filter(l -> l.startsWith("redis_version:"))
                     .findFirst().orElse("redis_version:?").substring("redis_version:".length()).trim();

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 import workshop.redislocking.support.CommandLog;
 import workshop.redislocking.support.CommandLog.Command;
 import workshop.redislocking.support.OnEachRedis;
@@ -19,7 +19,6 @@ import workshop.testkit.Concurrently;
 
 /** Exercise 5: README "5. RedisTransferService". */
 @RedisTest
-@SuppressWarnings("deprecation") // JedisPool: the API the exercises use
 class RedisTransferServiceTest {
 
     private static final int THREADS = 8;
@@ -33,13 +32,13 @@ class RedisTransferServiceTest {
 
     @OnEachRedis
     @Timeout(30)
-    void transfersUnderTwoLocksFromEightThreadsConserveMoneyAndNeverOverdraw(Redis redis) {
+    void transfersUnderTwoLocksFromEightThreadsConserveMoneyAndNeverOverdraw(Redis redis) throws Exception {
         runRandomTransfers(redis, RedisTransferService::transfer, 40);
     }
 
     @OnEachRedis
     @Timeout(30)
-    void theScriptedTransferConservesMoneyAndNeverOverdrawsWithoutALock(Redis redis) {
+    void theScriptedTransferConservesMoneyAndNeverOverdrawsWithoutALock(Redis redis) throws Exception {
         runRandomTransfers(redis, RedisTransferService::transferAtomically, 150);
     }
 
@@ -48,7 +47,7 @@ class RedisTransferServiceTest {
         List<String> accounts = openAccounts(redis);
         List<RedisTransferService> clients = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
-            clients.add(new RedisTransferService(redis.newPool()));
+            clients.add(new RedisTransferService(redis.newClient()));
         }
 
         Concurrently.threads(THREADS).named("teller").within(Duration.ofSeconds(25)).repeat(perThread, (t, i) -> {
@@ -70,9 +69,9 @@ class RedisTransferServiceTest {
     }
 
     @OnEachRedis
-    void locksBothAccountsInOneFixedOrderWhicheverWayTheMoneyGoes(Redis redis) {
+    void locksBothAccountsInOneFixedOrderWhicheverWayTheMoneyGoes(Redis redis) throws Exception {
         List<String> accounts = openAccounts(redis);
-        RedisTransferService service = new RedisTransferService(redis.pool());
+        RedisTransferService service = new RedisTransferService(redis.client());
         try (CommandLog log = redis.monitor()) {
             int mark = log.mark();
             assertThat(service.transfer(accounts.get(0), accounts.get(1), 10)).isTrue();
@@ -102,13 +101,13 @@ class RedisTransferServiceTest {
 
     @OnEachRedis
     @Timeout(30)
-    void opposingTransfersNeverDeadlock(Redis redis) {
+    void opposingTransfersNeverDeadlock(Redis redis) throws Exception {
         List<String> accounts = openAccounts(redis);
         redis.set(accounts.get(0), "1000000");
         redis.set(accounts.get(1), "1000000");
         List<RedisTransferService> clients = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
-            clients.add(new RedisTransferService(redis.newPool()));
+            clients.add(new RedisTransferService(redis.newClient()));
         }
 
         Concurrently.threads(THREADS).named("teller").within(Duration.ofSeconds(25)).repeat(40, (t, i) -> {
@@ -122,9 +121,9 @@ class RedisTransferServiceTest {
     }
 
     @OnEachRedis
-    void theScriptedTransferIsOneScriptAndTakesNoLock(Redis redis) {
+    void theScriptedTransferIsOneScriptAndTakesNoLock(Redis redis) throws Exception {
         List<String> accounts = openAccounts(redis);
-        RedisTransferService service = new RedisTransferService(redis.pool());
+        RedisTransferService service = new RedisTransferService(redis.client());
         try (CommandLog log = redis.monitor()) {
             int mark = log.mark();
             assertThat(service.transferAtomically(accounts.get(0), accounts.get(1), 30)).isTrue();
@@ -143,9 +142,9 @@ class RedisTransferServiceTest {
     }
 
     @OnEachRedis
-    void aTransferTheBalanceDoesNotCoverChangesNothing(Redis redis) {
+    void aTransferTheBalanceDoesNotCoverChangesNothing(Redis redis) throws Exception {
         List<String> accounts = openAccounts(redis);
-        RedisTransferService service = new RedisTransferService(redis.pool());
+        RedisTransferService service = new RedisTransferService(redis.client());
 
         assertThat(service.transfer(accounts.get(0), accounts.get(1), INITIAL + 1)).isFalse();
         assertThat(service.transferAtomically(accounts.get(0), accounts.get(1), INITIAL + 1)).isFalse();
@@ -166,7 +165,7 @@ class RedisTransferServiceTest {
 
     @Test
     void rejectsBadArgumentsClearly() {
-        JedisPool pool = new JedisPool("127.0.0.1", 1); // never connected: every check comes first
+        RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         try {
             assertThatThrownBy(() -> new RedisTransferService(null)).isInstanceOf(NullPointerException.class);
             RedisTransferService service = new RedisTransferService(pool);
