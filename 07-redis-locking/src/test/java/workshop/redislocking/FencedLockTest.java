@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,7 @@ import workshop.redislocking.support.CommandLog.Command;
 import workshop.redislocking.support.OnEachRedis;
 import workshop.redislocking.support.Redis;
 import workshop.redislocking.support.RedisTest;
+import workshop.redislocking.support.Waiting;
 
 /** Exercise 4: README "4. FencedLock, FencedStore" (the lock; FencedStoreTest tests the store). */
 @RedisTest
@@ -147,6 +149,40 @@ class FencedLockTest {
                 + " fencing token than B's").isFalse();
         assertThat(fenced.read("file")).withFailMessage("B's data must stay in the fenced store")
                 .isEqualTo(Optional.of("written by B"));
+    }
+
+    @OnEachRedis
+    void aHugeWaitMeansAsLongAsItTakesAndANegativeOneMeansOneAttempt(Redis redis) throws Exception {
+        String key = redis.key("lock");
+        FencedLock mine = new FencedLock(redis.client(), key, TTL);
+        Waiting.hugeAndNegativeWaits("FencedLock", mine::tryAcquire, otherClient(redis, key),
+                token -> mine.release((FencedToken) token));
+    }
+
+    @OnEachRedis
+    void anInterruptEndsTheWaitWithInterruptedExceptionAndLeavesNoKey(Redis redis) throws Exception {
+        String key = redis.key("lock");
+        FencedLock mine = new FencedLock(redis.client(), key, TTL);
+        Waiting.interrupts("FencedLock", mine::tryAcquire, otherClient(redis, key),
+                () -> Arrays.asList(redis.get(key), redis.get(key + ":fence")));
+    }
+
+    private static Waiting.OtherClient otherClient(Redis redis, String key) {
+        FencedLock other = new FencedLock(redis.newClient(), key, TTL);
+        return new Waiting.OtherClient() {
+            private FencedToken token;
+
+            @Override
+            public void take() throws InterruptedException {
+                token = other.tryAcquire(WAIT).orElseThrow(() -> new AssertionError("the other client could not"
+                        + " take a free lock"));
+            }
+
+            @Override
+            public void release() {
+                other.release(token);
+            }
+        };
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import workshop.redislocking.support.OnEachRedis;
 import workshop.redislocking.support.Redis;
 import workshop.redislocking.support.RedisTest;
 import workshop.redislocking.support.TokenChecks;
+import workshop.redislocking.support.Waiting;
 import workshop.testkit.Concurrently;
 
 /** Exercise 1: README "1. RedisLock". */
@@ -319,6 +321,40 @@ class RedisLockTest {
                 return super.loadClass(name, resolve);
             }
         }
+    }
+
+    @OnEachRedis
+    void aHugeWaitMeansAsLongAsItTakesAndANegativeOneMeansOneAttempt(Redis redis) throws Exception {
+        String key = redis.key("lock");
+        RedisLock mine = new RedisLock(redis.client(), key, TTL);
+        Waiting.hugeAndNegativeWaits("RedisLock", mine::tryAcquire, otherClient(redis, key),
+                token -> mine.release((LockToken) token));
+    }
+
+    @OnEachRedis
+    void anInterruptEndsTheWaitWithInterruptedExceptionAndLeavesNoKey(Redis redis) throws Exception {
+        String key = redis.key("lock");
+        RedisLock mine = new RedisLock(redis.client(), key, TTL);
+        Waiting.interrupts("RedisLock", mine::tryAcquire, otherClient(redis, key), () -> Arrays.asList(redis.get(key)));
+    }
+
+    /** Another client of the same lock, with its own connections. */
+    private static Waiting.OtherClient otherClient(Redis redis, String key) {
+        RedisLock other = new RedisLock(redis.newClient(), key, TTL);
+        return new Waiting.OtherClient() {
+            private LockToken token;
+
+            @Override
+            public void take() throws InterruptedException {
+                token = other.tryAcquire(WAIT).orElseThrow(() -> new AssertionError("the other client could not"
+                        + " take a free lock"));
+            }
+
+            @Override
+            public void release() {
+                other.release(token);
+            }
+        };
     }
 
     @Test

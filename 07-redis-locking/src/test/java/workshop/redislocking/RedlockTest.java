@@ -23,6 +23,7 @@ import workshop.redislocking.support.FakeTime;
 import workshop.redislocking.support.LocalRedis;
 import workshop.redislocking.support.LocalRedisServer;
 import workshop.redislocking.support.RedisTest;
+import workshop.redislocking.support.Waiting;
 
 /**
  * Exercise 3: README "3. Redlock". Every test starts five independent redis-server processes of its own
@@ -291,6 +292,40 @@ class RedlockTest {
         // Redlock cannot prevent it; a fencing token checked by the resource can (FencedLock, FencedStore).
         assertThat(values(servers)).containsExactly(leaseA.token(), leaseA.token(), leaseB.get().token(),
                 leaseB.get().token(), leaseB.get().token());
+    }
+
+    @Test
+    void aHugeWaitMeansAsLongAsItTakesAndANegativeOneMeansOneAttempt(LocalRedis local) throws Exception {
+        List<LocalRedisServer> servers = local.start(SERVERS);
+        Redlock mine = new Redlock(LocalRedis.clients(servers), NAME, TTL);
+        Waiting.hugeAndNegativeWaits("Redlock", mine::tryAcquire, otherClient(servers),
+                lease -> mine.release((RedlockLease) lease));
+    }
+
+    @Test
+    void anInterruptEndsTheWaitWithInterruptedExceptionAndLeavesNoKey(LocalRedis local) throws Exception {
+        List<LocalRedisServer> servers = local.start(SERVERS);
+        Redlock mine = new Redlock(LocalRedis.clients(servers), NAME, TTL);
+        Waiting.interrupts("Redlock", mine::tryAcquire, otherClient(servers), () -> values(servers));
+    }
+
+    /** Another client that holds the lock on 3 of the 5 servers (a majority), with a long TTL. */
+    private static Waiting.OtherClient otherClient(List<LocalRedisServer> servers) {
+        return new Waiting.OtherClient() {
+            @Override
+            public void take() {
+                for (int i : new int[] {0, 1, 2}) {
+                    setForeign(servers.get(i));
+                }
+            }
+
+            @Override
+            public void release() {
+                for (int i : new int[] {0, 1, 2}) {
+                    onServer(servers.get(i), jedis -> jedis.del(NAME));
+                }
+            }
+        };
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +23,7 @@ import workshop.redislocking.support.LocalRedisServer;
 import workshop.redislocking.support.OnEachRedis;
 import workshop.redislocking.support.Redis;
 import workshop.redislocking.support.RedisTest;
+import workshop.redislocking.support.Waiting;
 import workshop.testkit.ThreadLeaks;
 
 /** Exercise 2: README "2. RenewingLock". */
@@ -239,6 +241,40 @@ class RenewingLockTest {
                 "after the first lease was closed, the second client could not take the lock"))) {
             assertThat(lease.isLost()).isFalse();
         }
+    }
+
+    @OnEachRedis
+    void aHugeWaitMeansAsLongAsItTakesAndANegativeOneMeansOneAttempt(Redis redis) throws Exception {
+        String key = redis.key("lock");
+        RenewingLock mine = new RenewingLock(new RedisLock(redis.client(), key, TTL), RENEW_EVERY);
+        Waiting.hugeAndNegativeWaits("RenewingLock", mine::tryAcquire, otherClient(redis, key),
+                lease -> ((Lease) lease).close());
+    }
+
+    @OnEachRedis
+    void anInterruptEndsTheWaitWithInterruptedExceptionAndLeavesNoKey(Redis redis) throws Exception {
+        String key = redis.key("lock");
+        RenewingLock mine = new RenewingLock(new RedisLock(redis.client(), key, TTL), RENEW_EVERY);
+        Waiting.interrupts("RenewingLock", mine::tryAcquire, otherClient(redis, key), () -> Arrays.asList(redis.get(key)));
+    }
+
+    /** Another client of the same lock (a plain RedisLock with its own connections, a long TTL). */
+    private static Waiting.OtherClient otherClient(Redis redis, String key) {
+        RedisLock other = new RedisLock(redis.newClient(), key, Duration.ofSeconds(30));
+        return new Waiting.OtherClient() {
+            private LockToken token;
+
+            @Override
+            public void take() throws InterruptedException {
+                token = other.tryAcquire(WAIT).orElseThrow(() -> new AssertionError("the other client could not"
+                        + " take a free lock"));
+            }
+
+            @Override
+            public void release() {
+                other.release(token);
+            }
+        };
     }
 
     @Test

@@ -100,10 +100,11 @@ public class FencedLock {
             if (number instanceof Long fencingToken) {
                 return Optional.of(new FencedToken(new LockToken(name, value), fencingToken));
             }
-            long remaining = waitNanos - (System.nanoTime() - start);
-            if (remaining <= 0) {
+            long elapsed = System.nanoTime() - start;
+            if (elapsed >= waitNanos) { // not "remaining <= 0": waitNanos - elapsed overflows for a huge negative wait
                 return Optional.empty();
             }
+            long remaining = waitNanos - elapsed;
             TimeUnit.NANOSECONDS.sleep(Math.min(remaining, TimeUnit.MICROSECONDS.toNanos(
                     ThreadLocalRandom.current().nextLong(1, MAX_RETRY_DELAY_MICROS + 1))));
         }

@@ -112,10 +112,11 @@ public class RedisLock {
             if (trySet(token.value())) {
                 return Optional.of(token);
             }
-            long remaining = waitNanos - (System.nanoTime() - start);
-            if (remaining <= 0) {
+            long elapsed = System.nanoTime() - start;
+            if (elapsed >= waitNanos) { // not "remaining <= 0": waitNanos - elapsed overflows for a huge negative wait
                 return Optional.empty();
             }
+            long remaining = waitNanos - elapsed;
             long pause = Math.min(remaining, TimeUnit.MICROSECONDS.toNanos(
                     ThreadLocalRandom.current().nextLong(1, MAX_RETRY_DELAY_MICROS + 1)));
             TimeUnit.NANOSECONDS.sleep(pause); // random, so that clients that collided do not retry in lockstep

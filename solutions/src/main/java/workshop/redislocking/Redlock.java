@@ -138,10 +138,11 @@ public class Redlock {
             if (Thread.interrupted()) { // onEveryServer finished the attempt first; now report the interrupt
                 throw new InterruptedException("interrupted while trying to take " + name);
             }
-            long remaining = waitNanos - (time.nanoTime() - begin);
-            if (remaining <= 0) {
+            long elapsed = time.nanoTime() - begin;
+            if (elapsed >= waitNanos) { // not "remaining <= 0": waitNanos - elapsed overflows for a huge negative wait
                 return Optional.empty();
             }
+            long remaining = waitNanos - elapsed;
             long delayMicros = ThreadLocalRandom.current().nextLong(MIN_RETRY_DELAY_MICROS, MAX_RETRY_DELAY_MICROS + 1);
             time.sleep(Duration.ofNanos(Math.min(remaining, delayMicros * 1_000)));
         }
