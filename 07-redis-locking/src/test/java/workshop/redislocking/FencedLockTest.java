@@ -21,6 +21,7 @@ import workshop.redislocking.support.CommandLog.Command;
 import workshop.redislocking.support.OnEachRedis;
 import workshop.redislocking.support.Redis;
 import workshop.redislocking.support.RedisTest;
+import workshop.redislocking.support.Secrets;
 import workshop.redislocking.support.Waiting;
 
 /** Exercise 4: README "4. FencedLock, FencedStore" (the lock; FencedStoreTest tests the store). */
@@ -149,6 +150,15 @@ class FencedLockTest {
                 + " fencing token than B's").isFalse();
         assertThat(fenced.read("file")).withFailMessage("B's data must stay in the fenced store")
                 .isEqualTo(Optional.of("written by B"));
+    }
+
+    @OnEachRedis
+    void noToStringShowsTheTokensSecretValue(Redis redis) throws Exception {
+        FencedLock lock = new FencedLock(redis.client(), redis.key("lock"), TTL);
+        FencedToken token = lock.tryAcquire(WAIT).orElseThrow();
+        Secrets.assertHidden("FencedToken", token, token.lock().value());
+        Secrets.assertHidden("FencedLock", lock, token.lock().value());
+        lock.release(token);
     }
 
     @OnEachRedis

@@ -23,6 +23,7 @@ import workshop.redislocking.support.CommandLog.Command;
 import workshop.redislocking.support.OnEachRedis;
 import workshop.redislocking.support.Redis;
 import workshop.redislocking.support.RedisTest;
+import workshop.redislocking.support.Secrets;
 import workshop.redislocking.support.TokenChecks;
 import workshop.redislocking.support.Waiting;
 import workshop.testkit.Concurrently;
@@ -321,6 +322,15 @@ class RedisLockTest {
                 return super.loadClass(name, resolve);
             }
         }
+    }
+
+    @OnEachRedis
+    void noToStringShowsTheTokensSecretValue(Redis redis) throws Exception {
+        RedisLock lock = new RedisLock(redis.client(), redis.key("lock"), TTL);
+        LockToken token = lock.tryAcquire(WAIT).orElseThrow();
+        Secrets.assertHidden("LockToken", token, token.value());
+        Secrets.assertHidden("RedisLock", lock, token.value());
+        lock.release(token);
     }
 
     @OnEachRedis

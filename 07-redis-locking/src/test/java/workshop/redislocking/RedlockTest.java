@@ -23,6 +23,7 @@ import workshop.redislocking.support.FakeTime;
 import workshop.redislocking.support.LocalRedis;
 import workshop.redislocking.support.LocalRedisServer;
 import workshop.redislocking.support.RedisTest;
+import workshop.redislocking.support.Secrets;
 import workshop.redislocking.support.Waiting;
 
 /**
@@ -292,6 +293,15 @@ class RedlockTest {
         // Redlock cannot prevent it; a fencing token checked by the resource can (FencedLock, FencedStore).
         assertThat(values(servers)).containsExactly(leaseA.token(), leaseA.token(), leaseB.get().token(),
                 leaseB.get().token(), leaseB.get().token());
+    }
+
+    @Test
+    void noToStringShowsTheTokensSecretValue(LocalRedis local) throws Exception {
+        Redlock redlock = new Redlock(LocalRedis.clients(local.start(3)), NAME, TTL);
+        RedlockLease lease = redlock.tryAcquire(WAIT).orElseThrow();
+        Secrets.assertHidden("RedlockLease", lease, lease.token());
+        Secrets.assertHidden("Redlock", redlock, lease.token());
+        redlock.release(lease);
     }
 
     @Test

@@ -23,6 +23,7 @@ import workshop.redislocking.support.LocalRedisServer;
 import workshop.redislocking.support.OnEachRedis;
 import workshop.redislocking.support.Redis;
 import workshop.redislocking.support.RedisTest;
+import workshop.redislocking.support.Secrets;
 import workshop.redislocking.support.Waiting;
 import workshop.testkit.ThreadLeaks;
 
@@ -240,6 +241,15 @@ class RenewingLockTest {
         try (Lease lease = b.tryAcquire(WAIT).orElseThrow(() -> new AssertionError(
                 "after the first lease was closed, the second client could not take the lock"))) {
             assertThat(lease.isLost()).isFalse();
+        }
+    }
+
+    @OnEachRedis
+    void noToStringShowsTheTokensSecretValue(Redis redis) throws Exception {
+        RenewingLock lock = new RenewingLock(new RedisLock(redis.client(), redis.key("lock"), TTL), RENEW_EVERY);
+        try (Lease lease = lock.tryAcquire(WAIT).orElseThrow()) {
+            Secrets.assertHidden("Lease", lease, lease.token().value());
+            Secrets.assertHidden("RenewingLock", lock, lease.token().value());
         }
     }
 
