@@ -61,6 +61,44 @@ class FencedLockTest {
         assertThat(redis.get(key)).isEqualTo(next.lock().value());
     }
 
+    /**
+     * The counter must outlive every grant: a counter that expires (with the lock, or on a TTL of its own)
+     * or starts over when the lock is free hands out a number the store has seen, and the store then takes
+     * the new holder for a stale one. Time passes by PEXPIRE: every key with a TTL expires, as after an idle
+     * spell longer than the TTL.
+     */
+    @OnEachRedis
+    void fencingTokensKeepGrowingAcrossExpiriesReleasesAndIdleSpells(Redis redis) throws Exception {
+        String key = redis.key("lock");
+        FencedLock lock = new FencedLock(redis.client(), key, TTL);
+        List<String> events = new ArrayList<>();
+        long last = 0;
+        for (int round = 0; round < 3; round++) {
+            FencedToken released = lock.tryAcquire(WAIT).orElseThrow();
+            last = assertGrew(events, last, released, "after a release");
+            lock.release(released);
+            List<String> expired = redis.expireEverythingThatExpires(); // idle for longer than the TTL
+            FencedToken afterIdle = lock.tryAcquire(WAIT).orElseThrow();
+            last = assertGrew(events, last, afterIdle, "after an idle spell longer than the TTL (expired: " + expired + ")");
+            expired = redis.expireEverythingThatExpires(); // the holder's lock expires under it
+            FencedToken afterExpiry = lock.tryAcquire(WAIT).orElseThrow();
+            last = assertGrew(events, last, afterExpiry, "after the holder's lock expired (expired: " + expired + ")");
+            lock.release(afterExpiry);
+        }
+        assertThat(redis.pttl(key + ":fence")).withFailMessage("the counter %s:fence has a PTTL of %d ms: it must never"
+                + " expire (no PX/EXPIRE on it), or the numbers start over", key, redis.pttl(key + ":fence"))
+                .isEqualTo(-1);
+    }
+
+    private static long assertGrew(List<String> events, long last, FencedToken token, String when) {
+        events.add(token.fencingToken() + " " + when);
+        assertThat(token.fencingToken()).withFailMessage("the fencing tokens, grant by grant: %s. A token must be"
+                + " higher than every token before it, whatever happened in between; this one is not. The counter"
+                + " (name + \":fence\") must never expire and never be reset: no TTL on it, no SET, only INCR.",
+                events).isGreaterThan(last);
+        return token.fencingToken();
+    }
+
     @OnEachRedis
     void theLockAndItsNumberAreTakenInOneScript(Redis redis) throws Exception {
         String key = redis.key("lock");
@@ -199,15 +237,39 @@ class FencedLockTest {
     void rejectsBadArgumentsClearly() {
         RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         try {
-            assertThatThrownBy(() -> new FencedLock(null, "lock", TTL)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new FencedLock(pool, null, TTL)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new FencedLock(pool, "", TTL)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new FencedLock(pool, "lock", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new FencedLock(pool, "lock", null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new FencedLock(null, "lock", TTL))
+                    .as("new FencedLock(null, \"lock\", TTL) must throw NullPointerException: reject null at"
+                            + " once, naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new FencedLock(pool, null, TTL))
+                    .as("new FencedLock(pool, null, TTL) must throw NullPointerException: reject null at once,"
+                            + " naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new FencedLock(pool, "", TTL))
+                    .as("new FencedLock(pool, \"\", TTL) must throw IllegalArgumentException: an empty name"
+                            + " must be rejected (skeleton Javadoc)")
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new FencedLock(pool, "lock", Duration.ZERO))
+                    .as("new FencedLock(pool, \"lock\", Duration.ZERO) must throw IllegalArgumentException:"
+                            + " reject a bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new FencedLock(pool, "lock", null))
+                    .as("new FencedLock(pool, \"lock\", null) must throw NullPointerException: reject null at"
+                            + " once, naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
             FencedLock lock = new FencedLock(pool, "lock", TTL);
-            assertThatThrownBy(() -> lock.tryAcquire(null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> lock.release(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> lock.tryAcquire(null))
+                    .as("lock.tryAcquire(null) must throw NullPointerException: reject null at once, naming"
+                            + " the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> lock.release(null))
+                    .as("lock.release(null) must throw NullPointerException: reject null at once, naming the"
+                            + " argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
             assertThatThrownBy(() -> lock.release(new FencedToken(new LockToken("another-lock", "abc"), 7)))
+                    .as("lock.release(new FencedToken(new LockToken(\"another-lock\", \"abc\"), 7)) must throw"
+                            + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
+                            + " it (skeleton Javadoc)")
                     .isInstanceOf(IllegalArgumentException.class);
         } finally {
             pool.close();

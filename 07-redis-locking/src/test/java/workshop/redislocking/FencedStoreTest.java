@@ -69,9 +69,9 @@ class FencedStoreTest {
     @Test
     void rejectsBadArgumentsClearly() {
         FencedStore fencedStore = new FencedStore();
-        assertThatThrownBy(() -> fencedStore.write(1, null, "v")).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> fencedStore.write(1, "k", null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> fencedStore.read(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> fencedStore.write(1, null, "v")).as("fencedStore.write(1, null, \"v\") must throw NullPointerException: reject null at once, naming the argument (Objects.requireNonNull)").isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> fencedStore.write(1, "k", null)).as("fencedStore.write(1, \"k\", null) must throw NullPointerException: reject null at once, naming the argument (Objects.requireNonNull)").isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> fencedStore.read(null)).as("fencedStore.read(null) must throw NullPointerException: reject null at once, naming the argument (Objects.requireNonNull)").isInstanceOf(NullPointerException.class);
         assertThat(fencedStore.highestTokenSeen()).isZero();
     }
 }

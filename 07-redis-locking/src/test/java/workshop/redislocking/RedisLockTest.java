@@ -373,27 +373,64 @@ class RedisLockTest {
         RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         Duration ttl = Duration.ofSeconds(1);
         try {
-            assertThatThrownBy(() -> new RedisLock(null, "lock", ttl)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, null, ttl)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, "", ttl)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, "  ", ttl)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, "lock", null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, "lock", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> new RedisLock(null, "lock", ttl))
+                    .as("new RedisLock(null, \"lock\", ttl) must throw NullPointerException: reject null at"
+                            + " once, naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new RedisLock(pool, null, ttl))
+                    .as("new RedisLock(pool, null, ttl) must throw NullPointerException: reject null at once,"
+                            + " naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new RedisLock(pool, "", ttl))
+                    .as("new RedisLock(pool, \"\", ttl) must throw IllegalArgumentException: an empty name"
+                            + " must be rejected (skeleton Javadoc)")
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new RedisLock(pool, "  ", ttl))
+                    .as("new RedisLock(pool, \"  \", ttl) must throw IllegalArgumentException: a blank name is"
+                            + " a legal Redis key but almost always a bug, so the skeleton's Javadoc and the README"
+                            + " ask to reject it like an empty one (String.isBlank())")
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new RedisLock(pool, "lock", null))
+                    .as("new RedisLock(pool, \"lock\", null) must throw NullPointerException: reject null at"
+                            + " once, naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new RedisLock(pool, "lock", Duration.ZERO))
+                    .as("new RedisLock(pool, \"lock\", Duration.ZERO) must throw IllegalArgumentException:"
+                            + " reject a bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("ttl");
             assertThatThrownBy(() -> new RedisLock(pool, "lock", Duration.ofSeconds(-1)))
+                    .as("new RedisLock(pool, \"lock\", Duration.ofSeconds(-1)) must throw"
+                            + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
+                            + " it (skeleton Javadoc)")
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
             RedisLock lock = new RedisLock(pool, "lock", ttl);
-            assertThatThrownBy(() -> lock.tryAcquire(null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> lock.release(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> lock.tryAcquire(null))
+                    .as("lock.tryAcquire(null) must throw NullPointerException: reject null at once, naming"
+                            + " the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> lock.release(null))
+                    .as("lock.release(null) must throw NullPointerException: reject null at once, naming the"
+                            + " argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
             assertThatThrownBy(() -> lock.release(new LockToken("another-lock", "abc")))
-                    .withFailMessage("release(a token of the lock \"another-lock\") on the lock \"lock\" must throw"
+                    .as("release(a token of the lock \"another-lock\") on the lock \"lock\" must throw"
                             + " IllegalArgumentException: that token can never own this lock")
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> lock.extend(new LockToken("another-lock", "abc"), ttl))
+                    .as("lock.extend(new LockToken(\"another-lock\", \"abc\"), ttl) must throw"
+                            + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
+                            + " it (skeleton Javadoc)")
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> lock.extend(new LockToken("lock", "abc"), Duration.ZERO))
+                    .as("lock.extend(new LockToken(\"lock\", \"abc\"), Duration.ZERO) must throw"
+                            + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
+                            + " it (skeleton Javadoc)")
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> lock.extend(null, ttl)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> lock.extend(null, ttl))
+                    .as("lock.extend(null, ttl) must throw NullPointerException: reject null at once, naming"
+                            + " the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
             assertThat(lock.name()).isEqualTo("lock");
             assertThat(lock.ttl()).isEqualTo(ttl);
         } finally {

@@ -301,16 +301,37 @@ class RedisTransferServiceTest {
     void rejectsBadArgumentsClearly() {
         RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         try {
-            assertThatThrownBy(() -> new RedisTransferService(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new RedisTransferService(null))
+                    .as("new RedisTransferService(null) must throw NullPointerException: reject null at once,"
+                            + " naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
             RedisTransferService service = new RedisTransferService(pool);
             for (Transfer transfer : List.<Transfer>of(RedisTransferService::transfer,
                     RedisTransferService::transferAtomically)) {
-                assertThatThrownBy(() -> transfer.move(service, null, "b", 1)).isInstanceOf(NullPointerException.class);
-                assertThatThrownBy(() -> transfer.move(service, "a", null, 1)).isInstanceOf(NullPointerException.class);
-                assertThatThrownBy(() -> transfer.move(service, "", "b", 1)).isInstanceOf(IllegalArgumentException.class);
-                assertThatThrownBy(() -> transfer.move(service, "a", "a", 1)).isInstanceOf(IllegalArgumentException.class);
-                assertThatThrownBy(() -> transfer.move(service, "a", "b", 0)).isInstanceOf(IllegalArgumentException.class);
-                assertThatThrownBy(() -> transfer.move(service, "a", "b", -5)).isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> transfer.move(service, null, "b", 1))
+                        .as("transfer.move(service, null, \"b\", 1) must throw NullPointerException: reject null"
+                                + " at once, naming the argument (Objects.requireNonNull)")
+                        .isInstanceOf(NullPointerException.class);
+                assertThatThrownBy(() -> transfer.move(service, "a", null, 1))
+                        .as("transfer.move(service, \"a\", null, 1) must throw NullPointerException: reject null"
+                                + " at once, naming the argument (Objects.requireNonNull)")
+                        .isInstanceOf(NullPointerException.class);
+                assertThatThrownBy(() -> transfer.move(service, "", "b", 1))
+                        .as("transfer.move(service, \"\", \"b\", 1) must throw IllegalArgumentException: an empty"
+                                + " name must be rejected (skeleton Javadoc)")
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> transfer.move(service, "a", "a", 1))
+                        .as("transfer.move(service, \"a\", \"a\", 1) must throw IllegalArgumentException: reject a"
+                                + " bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> transfer.move(service, "a", "b", 0))
+                        .as("transfer.move(service, \"a\", \"b\", 0) must throw IllegalArgumentException: reject a"
+                                + " bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> transfer.move(service, "a", "b", -5))
+                        .as("transfer.move(service, \"a\", \"b\", -5) must throw IllegalArgumentException: reject"
+                                + " a bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
+                        .isInstanceOf(IllegalArgumentException.class);
             }
         } finally {
             pool.close();

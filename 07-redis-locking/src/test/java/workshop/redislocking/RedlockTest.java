@@ -125,6 +125,46 @@ class RedlockTest {
                 .containsOnlyNulls();
     }
 
+    /**
+     * The quorum is a strict majority for every number of servers: N/2 + 1 in integer division. With 5
+     * servers, rounding N/2 up (3) and N/2 + 1 (3) agree; with 1, 2, 4 or 6 they do not.
+     */
+    @Test
+    void theQuorumIsAStrictMajorityForEveryNumberOfServers(LocalRedis local) throws Exception {
+        List<LocalRedisServer> all = local.start(6);
+        for (int count = 1; count <= 6; count++) {
+            int n = count;
+            List<LocalRedisServer> servers = all.subList(0, n);
+            int majority = n / 2 + 1;
+            Redlock redlock = new Redlock(LocalRedis.clients(servers), NAME, TTL, FakeTime.frozen());
+
+            // One server short of a majority is free; the others are held by another client.
+            for (int i = 0; i < n - (majority - 1); i++) {
+                setForeign(servers.get(i));
+            }
+            Optional<RedlockLease> refused = redlock.tryAcquire(Duration.ofMillis(1));
+            List<String> values = values(servers);
+            refused.ifPresent(redlock::release);
+            assertThat(refused).withFailMessage("with %d server(s), a lease was granted by %d free server(s) (the others"
+                    + " held by another client): a majority of %d is %d (more than half: N/2 + 1 in integer division,"
+                    + " not N/2 and not N/2 rounded up). Servers then held %s.", n, majority - 1, n, majority, values)
+                    .isEmpty();
+            assertThat(values.stream().filter(v -> !"another-client".equals(v)).toList()).withFailMessage("with %d"
+                    + " server(s), the refused attempt left its key behind: %s. Release on every server after a failed"
+                    + " attempt.", n, values).allMatch(v -> v == null);
+
+            // Now exactly a majority is free.
+            onServer(servers.get(0), jedis -> jedis.del(NAME));
+            RedlockLease granted = redlock.tryAcquire(Duration.ofMillis(1)).orElseThrow(() -> new AssertionError(
+                    "with " + n + " server(s) and " + majority + " of them free (a majority: N/2 + 1), no lease was"
+                            + " granted: the quorum is N/2 + 1, not more"));
+            redlock.release(granted);
+            for (LocalRedisServer server : servers) {
+                onServer(server, jedis -> jedis.del(NAME));
+            }
+        }
+    }
+
     @Test
     void stillGrantsWithTwoOfFiveServersDead(LocalRedis local) throws Exception {
         List<LocalRedisServer> servers = local.start(SERVERS);
@@ -343,19 +383,51 @@ class RedlockTest {
         RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         try {
             List<RedisClient> pools = List.of(pool, pool, pool);
-            assertThatThrownBy(() -> new Redlock(null, NAME, TTL)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new Redlock(List.of(), NAME, TTL)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Redlock(Arrays.asList(pool, null), NAME, TTL))
+            assertThatThrownBy(() -> new Redlock(null, NAME, TTL))
+                    .as("new Redlock(null, NAME, TTL) must throw NullPointerException: reject null at once,"
+                            + " naming the argument (Objects.requireNonNull)")
                     .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new Redlock(pools, null, TTL)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new Redlock(pools, "", TTL)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Redlock(pools, NAME, null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new Redlock(pools, NAME, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Redlock(pools, NAME, TTL, null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new Redlock(List.of(), NAME, TTL))
+                    .as("new Redlock(List.of(), NAME, TTL) must throw IllegalArgumentException: reject a bad"
+                            + " argument before anything reaches Redis, naming it (skeleton Javadoc)")
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new Redlock(Arrays.asList(pool, null), NAME, TTL))
+                    .as("new Redlock(Arrays.asList(pool, null), NAME, TTL) must throw NullPointerException:"
+                            + " reject null at once, naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new Redlock(pools, null, TTL))
+                    .as("new Redlock(pools, null, TTL) must throw NullPointerException: reject null at once,"
+                            + " naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new Redlock(pools, "", TTL))
+                    .as("new Redlock(pools, \"\", TTL) must throw IllegalArgumentException: an empty name must"
+                            + " be rejected (skeleton Javadoc)")
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new Redlock(pools, NAME, null))
+                    .as("new Redlock(pools, NAME, null) must throw NullPointerException: reject null at once,"
+                            + " naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new Redlock(pools, NAME, Duration.ZERO))
+                    .as("new Redlock(pools, NAME, Duration.ZERO) must throw IllegalArgumentException: reject a"
+                            + " bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new Redlock(pools, NAME, TTL, null))
+                    .as("new Redlock(pools, NAME, TTL, null) must throw NullPointerException: reject null at"
+                            + " once, naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
             Redlock redlock = new Redlock(pools, NAME, TTL);
-            assertThatThrownBy(() -> redlock.tryAcquire(null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> redlock.release(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> redlock.tryAcquire(null))
+                    .as("redlock.tryAcquire(null) must throw NullPointerException: reject null at once, naming"
+                            + " the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> redlock.release(null))
+                    .as("redlock.release(null) must throw NullPointerException: reject null at once, naming"
+                            + " the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
             assertThatThrownBy(() -> redlock.release(new RedlockLease("another-lock", "abc", Duration.ofSeconds(1))))
+                    .as("redlock.release(new RedlockLease(\"another-lock\", \"abc\", Duration.ofSeconds(1)))"
+                            + " must throw IllegalArgumentException: reject a bad argument before anything reaches"
+                            + " Redis, naming it (skeleton Javadoc)")
                     .isInstanceOf(IllegalArgumentException.class);
         } finally {
             pool.close();

@@ -293,16 +293,32 @@ class RenewingLockTest {
         RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         try {
             RedisLock redisLock = new RedisLock(pool, "lock", TTL);
-            assertThatThrownBy(() -> new RenewingLock(null, RENEW_EVERY)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RenewingLock(redisLock, null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RenewingLock(redisLock, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new RenewingLock(null, RENEW_EVERY))
+                    .as("new RenewingLock(null, RENEW_EVERY) must throw NullPointerException: reject null at"
+                            + " once, naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new RenewingLock(redisLock, null))
+                    .as("new RenewingLock(redisLock, null) must throw NullPointerException: reject null at"
+                            + " once, naming the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> new RenewingLock(redisLock, Duration.ZERO))
+                    .as("new RenewingLock(redisLock, Duration.ZERO) must throw IllegalArgumentException:"
+                            + " reject a bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
+                    .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> new RenewingLock(redisLock, Duration.ofMillis(-1)))
+                    .as("new RenewingLock(redisLock, Duration.ofMillis(-1)) must throw"
+                            + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
+                            + " it (skeleton Javadoc)")
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> new RenewingLock(redisLock, TTL))
-                    .withFailMessage("renewEvery equal to the TTL must be rejected: the lock would expire between renewals")
+                    .as("renewEvery equal to the TTL must be rejected with IllegalArgumentException: the lock would"
+                            + " expire between renewals")
                     .isInstanceOf(IllegalArgumentException.class);
             RenewingLock lock = new RenewingLock(redisLock, RENEW_EVERY);
-            assertThatThrownBy(() -> lock.tryAcquire(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> lock.tryAcquire(null))
+                    .as("lock.tryAcquire(null) must throw NullPointerException: reject null at once, naming"
+                            + " the argument (Objects.requireNonNull)")
+                    .isInstanceOf(NullPointerException.class);
         } finally {
             pool.close();
         }

@@ -92,6 +92,27 @@ public final class Redis implements AutoCloseable {
                 .until(() -> !exists(key));
     }
 
+    /**
+     * Lets time pass, as far as Redis can tell: every key of this test that has a TTL expires now (as in
+     * {@link #forceExpiry}); keys without a TTL stay. Returns the keys that expired.
+     */
+    public List<String> expireEverythingThatExpires() {
+        List<String> expired = new ArrayList<>();
+        ScanParams match = new ScanParams().match(prefix + "*").count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = client.scan(cursor, match);
+            for (String key : page.getResult()) {
+                if (client.pttl(key) > 0) {
+                    expired.add(key);
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        expired.forEach(this::forceExpiry);
+        return expired;
+    }
+
     /** Starts recording the commands that touch this test's keys ({@code MONITOR}). */
     public CommandLog monitor() {
         return new CommandLog(target.address(), target.config(RedisTarget.TIMEOUT), prefix);
