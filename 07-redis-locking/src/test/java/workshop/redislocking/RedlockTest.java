@@ -20,11 +20,14 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 import workshop.redislocking.support.FakeTime;
+import workshop.redislocking.support.FaultyConnections;
 import workshop.redislocking.support.LocalRedis;
 import workshop.redislocking.support.LocalRedisServer;
 import workshop.redislocking.support.RedisTest;
 import workshop.redislocking.support.Secrets;
 import workshop.redislocking.support.Waiting;
+import workshop.testkit.BlockingCall;
+import workshop.testkit.TimeFactor;
 
 /**
  * Exercise 3: README "3. Redlock". Every test starts five independent redis-server processes of its own
@@ -39,6 +42,8 @@ class RedlockTest {
     /** The drift allowance for TTL: 1% of it plus 2 ms. */
     private static final Duration DRIFT = Duration.ofMillis(TTL.toMillis() / 100 + 2);
     private static final Duration WAIT = Duration.ofSeconds(1);
+    /** How long a slow server's SET stays on its way (unless the attempt ends first): far more than a client's timeout. */
+    private static final Duration LATE = TimeFactor.scaled(Duration.ofSeconds(1));
 
     /** An unfinished Redlock fails here, before five servers start for nothing. */
     @BeforeEach
@@ -163,6 +168,48 @@ class RedlockTest {
                 onServer(server, jedis -> jedis.del(NAME));
             }
         }
+    }
+
+    /**
+     * A failed attempt must be undone on every server it asked, after every call of the attempt has
+     * finished: server 4 carries out the SET but its reply is lost (an error to the client), and the SET to
+     * server 3 is held back on its way and lands late. Releasing only where the answer was OK misses server
+     * 4; giving up on a slow call and releasing while it is still on its way misses server 3.
+     */
+    @Test
+    void aFailedAttemptIsUndoneWhereTheReplyWasLostOrTheSetLandedLate(LocalRedis local) throws Exception {
+        List<LocalRedisServer> servers = local.start(SERVERS);
+        for (int i : new int[] {0, 1, 2}) {
+            setForeign(servers.get(i)); // no majority is possible: every attempt fails
+        }
+        FaultyConnections late = new FaultyConnections(servers.get(3), LocalRedis.FAULT_TIMEOUT, FaultyConnections.Fault.HOLD);
+        FaultyConnections lost = new FaultyConnections(servers.get(4), LocalRedis.FAULT_TIMEOUT,
+                FaultyConnections.Fault.LOSE_REPLY);
+        List<RedisClient> clients = new ArrayList<>(LocalRedis.clients(servers.subList(0, 3)));
+        clients.add(servers.get(3).newClient(LocalRedis.FAULT_TIMEOUT, late));
+        clients.add(servers.get(4).newClient(LocalRedis.FAULT_TIMEOUT, lost));
+        Redlock redlock = new Redlock(clients, NAME, TTL, FakeTime.frozen());
+
+        Optional<RedlockLease> lease;
+        try (BlockingCall<Optional<RedlockLease>> attempt = BlockingCall.start("redlock-tryAcquire",
+                () -> redlock.tryAcquire(Duration.ofMillis(1)))) {
+            assertThat(late.awaitFirstSet(BlockingCall.PATIENCE)).withFailMessage("the attempt sent no SET to server 3"
+                    + " within %d ms", BlockingCall.PATIENCE.toMillis()).isTrue();
+            BlockingCall.joins(attempt.thread(), LATE); // a slow server: the SET stays on its way this long
+            late.letGo();
+            lease = attempt.assertFinishes("tryAcquire did not return after the held SET was let go");
+            assertThat(late.awaitLanded(BlockingCall.PATIENCE) && lost.awaitLanded(BlockingCall.PATIENCE))
+                    .withFailMessage("the disturbed SETs never reached servers 3 and 4").isTrue();
+        }
+        List<String> values = values(servers);
+        assertThat(lease).withFailMessage("got a lease %s although 3 of 5 servers were held by another client",
+                lease.orElse(null)).isEmpty();
+        assertThat(values.subList(3, 5)).withFailMessage("after the failed attempt servers 3 and 4 still hold %s and %s"
+                + " (null means no key). Server 4 carried out the SET but its reply was lost: release on every server"
+                + " you asked, not only where the answer was OK. Server 3's SET was slow and landed late: wait for every"
+                + " call of the attempt to finish (each is bounded by its client's timeouts) before you release, or"
+                + " a SET still on its way lands after your release and stays for a whole TTL.",
+                values.get(3), values.get(4)).containsOnlyNulls();
     }
 
     @Test

@@ -125,6 +125,13 @@ public final class LocalRedisServer implements AutoCloseable {
         return client;
     }
 
+    /** A new client whose connections come from {@code connections} (a test's fault injector). Closed with the server. */
+    public synchronized RedisClient newClient(Duration timeout, redis.clients.jedis.providers.ConnectionProvider connections) {
+        RedisClient client = RedisTarget.embedded(this).newClient(timeout, connections);
+        clients.add(client);
+        return client;
+    }
+
     /** SIGKILL: the server dies at once, with all its keys. */
     public synchronized void kill() {
         if (process != null) {
