@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 import workshop.redislocking.support.CommandLog;
@@ -23,6 +22,7 @@ import workshop.redislocking.support.Redis;
 import workshop.redislocking.support.RedisTest;
 import workshop.redislocking.support.Secrets;
 import workshop.redislocking.support.Waiting;
+import workshop.testkit.BlockingCall;
 
 /** Exercise 4: README "4. FencedLock, FencedStore" (the lock; FencedStoreTest tests the store). */
 @RedisTest
@@ -149,38 +149,33 @@ class FencedLockTest {
         CountDownLatch aHoldsTheLock = new CountDownLatch(1);
         CountDownLatch aResumes = new CountDownLatch(1);
         AtomicBoolean aWroteFenced = new AtomicBoolean(true);
-        AtomicReference<Throwable> aFailed = new AtomicReference<>();
 
-        Thread clientA = new Thread(() -> {
-            try {
-                FencedToken token = new FencedLock(redis.newClient(), key, TTL).tryAcquire(WAIT).orElseThrow();
-                aHoldsTheLock.countDown();
-                // A stops here for longer than its TTL: a GC pause, a frozen VM, a slow disk...
-                if (!aResumes.await(10, TimeUnit.SECONDS)) {
-                    throw new AssertionError("client A was never resumed");
-                }
-                // ...and then carries on, sure that it still holds the lock.
-                unfenced.put("file", "written by A");
-                aWroteFenced.set(fenced.write(token.fencingToken(), "file", "written by A"));
-            } catch (Throwable t) {
-                aFailed.set(t);
-                aHoldsTheLock.countDown();
+        try (BlockingCall<Void> clientA = BlockingCall.run("client-A", () -> {
+            FencedToken token = new FencedLock(redis.newClient(), key, TTL).tryAcquire(WAIT).orElseThrow();
+            aHoldsTheLock.countDown();
+            // A stops here for longer than its TTL: a GC pause, a frozen VM, a slow disk...
+            if (!aResumes.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("client A was never resumed");
             }
-        }, "client-A");
-        clientA.start();
-        try {
-            assertThat(aHoldsTheLock.await(5, TimeUnit.SECONDS)).isTrue();
-            redis.forceExpiry(key); // A's lease runs out while A is paused
+            // ...and then carries on, sure that it still holds the lock.
+            unfenced.put("file", "written by A");
+            aWroteFenced.set(fenced.write(token.fencingToken(), "file", "written by A"));
+        })) {
+            try {
+                assertThat(aHoldsTheLock.await(5, TimeUnit.SECONDS)).withFailMessage("client A did not get the free"
+                        + " lock within 5 s").isTrue();
+                redis.forceExpiry(key); // A's lease runs out while A is paused
 
-            FencedToken tokenB = new FencedLock(redis.newClient(), key, TTL).tryAcquire(WAIT).orElseThrow();
-            unfenced.put("file", "written by B");
-            assertThat(fenced.write(tokenB.fencingToken(), "file", "written by B")).isTrue();
-        } finally {
-            aResumes.countDown();
-            clientA.join(5_000);
+                FencedToken tokenB = new FencedLock(redis.newClient(), key, TTL).tryAcquire(WAIT).orElseThrow();
+                unfenced.put("file", "written by B");
+                assertThat(fenced.write(tokenB.fencingToken(), "file", "written by B")).withFailMessage("the fenced"
+                        + " store refused B's write with the newest fencing token").isTrue();
+            } finally {
+                aResumes.countDown();
+            }
+            clientA.assertFinishes("client A did not finish its late write");
         }
 
-        assertThat(aFailed.get()).isNull();
         // Without fencing, the stale client overwrote the current holder's data: the lock did not protect it.
         assertThat(unfenced.get("file")).isEqualTo("written by A");
         // With fencing, the store saw B's higher number first and turned A away.

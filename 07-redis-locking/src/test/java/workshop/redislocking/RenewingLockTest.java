@@ -25,6 +25,7 @@ import workshop.redislocking.support.Redis;
 import workshop.redislocking.support.RedisTest;
 import workshop.redislocking.support.Secrets;
 import workshop.redislocking.support.Waiting;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.ThreadLeaks;
 
 /** Exercise 2: README "2. RenewingLock". */
@@ -125,23 +126,29 @@ class RenewingLockTest {
         try (CommandLog log = redis.monitor()) {
             RenewingLock lock = new RenewingLock(new RedisLock(client, key, TTL), RENEW_EVERY);
             Lease lease = lock.tryAcquire(WAIT).orElseThrow();
-            Thread closer = new Thread(lease::close, "closer");
             boolean returnedDuringTheRenewal;
             Thread renewer;
+            pool.holdNext();
             try {
-                pool.holdNext();
                 renewer = pool.awaitHeld(DETECTION);
                 assertThat(renewer).withFailMessage("no renewal asked for a connection within %d ms of the lock being"
                         + " taken (renewEvery is %d ms)", DETECTION.toMillis(), RENEW_EVERY.toMillis()).isNotNull();
-
-                closer.start(); // close() while the renewal is in flight
-                await("close() to return or to wait").pollInSameThread().atMost(DETECTION).pollInterval(Duration.ofMillis(1))
-                        .until(() -> closer.getState() != Thread.State.NEW && closer.getState() != Thread.State.RUNNABLE);
-                closer.join(CLOSE_GRACE); // a correct close() keeps waiting for the held renewal
-                returnedDuringTheRenewal = !closer.isAlive();
-            } finally {
+            } catch (AssertionError | InterruptedException e) {
                 pool.letGo();
-                closer.join(HoldingConnections.LONGEST_HOLD.toMillis() * 2);
+                throw e;
+            }
+            try (BlockingCall<Void> closer = BlockingCall.run("closer", lease::close)) { // close() while the renewal is in flight
+                try {
+                    await("close() to return or to wait").pollInSameThread().atMost(DETECTION)
+                            .pollInterval(Duration.ofMillis(1)).until(() -> closer.thread().getState() != Thread.State.NEW
+                                    && closer.thread().getState() != Thread.State.RUNNABLE);
+                    // A correct close() keeps waiting for the held renewal.
+                    returnedDuringTheRenewal = BlockingCall.joins(closer.thread(), CLOSE_GRACE);
+                } finally {
+                    pool.letGo();
+                }
+                closer.assertFinishesWithin(HoldingConnections.LONGEST_HOLD.multipliedBy(2), "close() did not return"
+                        + " after the held renewal was let go");
             }
             int closed = log.mark();
             boolean renewerAlive = renewer.isAlive();
