@@ -1,7 +1,7 @@
 package workshop.redislocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -232,40 +232,40 @@ class FencedLockTest {
     void rejectsBadArgumentsClearly() {
         RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         try {
-            assertThatThrownBy(() -> new FencedLock(null, "lock", TTL))
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new FencedLock(null, \"lock\", TTL) must throw NullPointerException: reject null at"
                             + " once, naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new FencedLock(pool, null, TTL))
+                    .isThrownBy(() -> new FencedLock(null, "lock", TTL));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new FencedLock(pool, null, TTL) must throw NullPointerException: reject null at once,"
                             + " naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new FencedLock(pool, "", TTL))
+                    .isThrownBy(() -> new FencedLock(pool, null, TTL));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("new FencedLock(pool, \"\", TTL) must throw IllegalArgumentException: an empty name"
                             + " must be rejected (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new FencedLock(pool, "lock", Duration.ZERO))
+                    .isThrownBy(() -> new FencedLock(pool, "", TTL));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("new FencedLock(pool, \"lock\", Duration.ZERO) must throw IllegalArgumentException:"
                             + " reject a bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new FencedLock(pool, "lock", null))
+                    .isThrownBy(() -> new FencedLock(pool, "lock", Duration.ZERO));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new FencedLock(pool, \"lock\", null) must throw NullPointerException: reject null at"
                             + " once, naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
+                    .isThrownBy(() -> new FencedLock(pool, "lock", null));
             FencedLock lock = new FencedLock(pool, "lock", TTL);
-            assertThatThrownBy(() -> lock.tryAcquire(null))
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("lock.tryAcquire(null) must throw NullPointerException: reject null at once, naming"
                             + " the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> lock.release(null))
+                    .isThrownBy(() -> lock.tryAcquire(null));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("lock.release(null) must throw NullPointerException: reject null at once, naming the"
                             + " argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> lock.release(new FencedToken(new LockToken("another-lock", "abc"), 7)))
+                    .isThrownBy(() -> lock.release(null));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("lock.release(new FencedToken(new LockToken(\"another-lock\", \"abc\"), 7)) must throw"
                             + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
                             + " it (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class);
+                    .isThrownBy(() -> lock.release(new FencedToken(new LockToken("another-lock", "abc"), 7)));
         } finally {
             pool.close();
         }

@@ -1,7 +1,7 @@
 package workshop.redislocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -373,64 +373,64 @@ class RedisLockTest {
         RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         Duration ttl = Duration.ofSeconds(1);
         try {
-            assertThatThrownBy(() -> new RedisLock(null, "lock", ttl))
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new RedisLock(null, \"lock\", ttl) must throw NullPointerException: reject null at"
                             + " once, naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, null, ttl))
+                    .isThrownBy(() -> new RedisLock(null, "lock", ttl));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new RedisLock(pool, null, ttl) must throw NullPointerException: reject null at once,"
                             + " naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, "", ttl))
+                    .isThrownBy(() -> new RedisLock(pool, null, ttl));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("new RedisLock(pool, \"\", ttl) must throw IllegalArgumentException: an empty name"
                             + " must be rejected (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, "  ", ttl))
+                    .isThrownBy(() -> new RedisLock(pool, "", ttl));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("new RedisLock(pool, \"  \", ttl) must throw IllegalArgumentException: a blank name is"
                             + " a legal Redis key but almost always a bug, so the skeleton's Javadoc and the README"
                             + " ask to reject it like an empty one (String.isBlank())")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, "lock", null))
+                    .isThrownBy(() -> new RedisLock(pool, "  ", ttl));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new RedisLock(pool, \"lock\", null) must throw NullPointerException: reject null at"
                             + " once, naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, "lock", Duration.ZERO))
+                    .isThrownBy(() -> new RedisLock(pool, "lock", null));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("new RedisLock(pool, \"lock\", Duration.ZERO) must throw IllegalArgumentException:"
                             + " reject a bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("ttl");
-            assertThatThrownBy(() -> new RedisLock(pool, "lock", Duration.ofSeconds(-1)))
+                    .isThrownBy(() -> new RedisLock(pool, "lock", Duration.ZERO))
+                    .withMessageContaining("ttl");
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("new RedisLock(pool, \"lock\", Duration.ofSeconds(-1)) must throw"
                             + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
                             + " it (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
+                    .isThrownBy(() -> new RedisLock(pool, "lock", Duration.ofSeconds(-1))).withMessageContaining("ttl");
             RedisLock lock = new RedisLock(pool, "lock", ttl);
-            assertThatThrownBy(() -> lock.tryAcquire(null))
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("lock.tryAcquire(null) must throw NullPointerException: reject null at once, naming"
                             + " the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> lock.release(null))
+                    .isThrownBy(() -> lock.tryAcquire(null));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("lock.release(null) must throw NullPointerException: reject null at once, naming the"
                             + " argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> lock.release(new LockToken("another-lock", "abc")))
+                    .isThrownBy(() -> lock.release(null));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("release(a token of the lock \"another-lock\") on the lock \"lock\" must throw"
                             + " IllegalArgumentException: that token can never own this lock")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> lock.extend(new LockToken("another-lock", "abc"), ttl))
+                    .isThrownBy(() -> lock.release(new LockToken("another-lock", "abc")));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("lock.extend(new LockToken(\"another-lock\", \"abc\"), ttl) must throw"
                             + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
                             + " it (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> lock.extend(new LockToken("lock", "abc"), Duration.ZERO))
+                    .isThrownBy(() -> lock.extend(new LockToken("another-lock", "abc"), ttl));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("lock.extend(new LockToken(\"lock\", \"abc\"), Duration.ZERO) must throw"
                             + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
                             + " it (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> lock.extend(null, ttl))
+                    .isThrownBy(() -> lock.extend(new LockToken("lock", "abc"), Duration.ZERO));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("lock.extend(null, ttl) must throw NullPointerException: reject null at once, naming"
                             + " the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
+                    .isThrownBy(() -> lock.extend(null, ttl));
             assertThat(lock.name()).isEqualTo("lock");
             assertThat(lock.ttl()).isEqualTo(ttl);
         } finally {

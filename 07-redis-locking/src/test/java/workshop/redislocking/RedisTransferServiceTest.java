@@ -1,7 +1,7 @@
 package workshop.redislocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -301,37 +301,37 @@ class RedisTransferServiceTest {
     void rejectsBadArgumentsClearly() {
         RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         try {
-            assertThatThrownBy(() -> new RedisTransferService(null))
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new RedisTransferService(null) must throw NullPointerException: reject null at once,"
                             + " naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
+                    .isThrownBy(() -> new RedisTransferService(null));
             RedisTransferService service = new RedisTransferService(pool);
             for (Transfer transfer : List.<Transfer>of(RedisTransferService::transfer,
                     RedisTransferService::transferAtomically)) {
-                assertThatThrownBy(() -> transfer.move(service, null, "b", 1))
+                assertThatExceptionOfType(NullPointerException.class)
                         .as("transfer.move(service, null, \"b\", 1) must throw NullPointerException: reject null"
                                 + " at once, naming the argument (Objects.requireNonNull)")
-                        .isInstanceOf(NullPointerException.class);
-                assertThatThrownBy(() -> transfer.move(service, "a", null, 1))
+                        .isThrownBy(() -> transfer.move(service, null, "b", 1));
+                assertThatExceptionOfType(NullPointerException.class)
                         .as("transfer.move(service, \"a\", null, 1) must throw NullPointerException: reject null"
                                 + " at once, naming the argument (Objects.requireNonNull)")
-                        .isInstanceOf(NullPointerException.class);
-                assertThatThrownBy(() -> transfer.move(service, "", "b", 1))
+                        .isThrownBy(() -> transfer.move(service, "a", null, 1));
+                assertThatExceptionOfType(IllegalArgumentException.class)
                         .as("transfer.move(service, \"\", \"b\", 1) must throw IllegalArgumentException: an empty"
                                 + " name must be rejected (skeleton Javadoc)")
-                        .isInstanceOf(IllegalArgumentException.class);
-                assertThatThrownBy(() -> transfer.move(service, "a", "a", 1))
+                        .isThrownBy(() -> transfer.move(service, "", "b", 1));
+                assertThatExceptionOfType(IllegalArgumentException.class)
                         .as("transfer.move(service, \"a\", \"a\", 1) must throw IllegalArgumentException: reject a"
                                 + " bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
-                        .isInstanceOf(IllegalArgumentException.class);
-                assertThatThrownBy(() -> transfer.move(service, "a", "b", 0))
+                        .isThrownBy(() -> transfer.move(service, "a", "a", 1));
+                assertThatExceptionOfType(IllegalArgumentException.class)
                         .as("transfer.move(service, \"a\", \"b\", 0) must throw IllegalArgumentException: reject a"
                                 + " bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
-                        .isInstanceOf(IllegalArgumentException.class);
-                assertThatThrownBy(() -> transfer.move(service, "a", "b", -5))
+                        .isThrownBy(() -> transfer.move(service, "a", "b", 0));
+                assertThatExceptionOfType(IllegalArgumentException.class)
                         .as("transfer.move(service, \"a\", \"b\", -5) must throw IllegalArgumentException: reject"
                                 + " a bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
-                        .isInstanceOf(IllegalArgumentException.class);
+                        .isThrownBy(() -> transfer.move(service, "a", "b", -5));
             }
         } finally {
             pool.close();

@@ -1,7 +1,7 @@
 package workshop.redislocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.time.Duration;
@@ -430,52 +430,52 @@ class RedlockTest {
         RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         try {
             List<RedisClient> pools = List.of(pool, pool, pool);
-            assertThatThrownBy(() -> new Redlock(null, NAME, TTL))
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new Redlock(null, NAME, TTL) must throw NullPointerException: reject null at once,"
                             + " naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new Redlock(List.of(), NAME, TTL))
+                    .isThrownBy(() -> new Redlock(null, NAME, TTL));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("new Redlock(List.of(), NAME, TTL) must throw IllegalArgumentException: reject a bad"
                             + " argument before anything reaches Redis, naming it (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Redlock(Arrays.asList(pool, null), NAME, TTL))
+                    .isThrownBy(() -> new Redlock(List.of(), NAME, TTL));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new Redlock(Arrays.asList(pool, null), NAME, TTL) must throw NullPointerException:"
                             + " reject null at once, naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new Redlock(pools, null, TTL))
+                    .isThrownBy(() -> new Redlock(Arrays.asList(pool, null), NAME, TTL));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new Redlock(pools, null, TTL) must throw NullPointerException: reject null at once,"
                             + " naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new Redlock(pools, "", TTL))
+                    .isThrownBy(() -> new Redlock(pools, null, TTL));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("new Redlock(pools, \"\", TTL) must throw IllegalArgumentException: an empty name must"
                             + " be rejected (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Redlock(pools, NAME, null))
+                    .isThrownBy(() -> new Redlock(pools, "", TTL));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new Redlock(pools, NAME, null) must throw NullPointerException: reject null at once,"
                             + " naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new Redlock(pools, NAME, Duration.ZERO))
+                    .isThrownBy(() -> new Redlock(pools, NAME, null));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("new Redlock(pools, NAME, Duration.ZERO) must throw IllegalArgumentException: reject a"
                             + " bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Redlock(pools, NAME, TTL, null))
+                    .isThrownBy(() -> new Redlock(pools, NAME, Duration.ZERO));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new Redlock(pools, NAME, TTL, null) must throw NullPointerException: reject null at"
                             + " once, naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
+                    .isThrownBy(() -> new Redlock(pools, NAME, TTL, null));
             Redlock redlock = new Redlock(pools, NAME, TTL);
-            assertThatThrownBy(() -> redlock.tryAcquire(null))
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("redlock.tryAcquire(null) must throw NullPointerException: reject null at once, naming"
                             + " the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> redlock.release(null))
+                    .isThrownBy(() -> redlock.tryAcquire(null));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("redlock.release(null) must throw NullPointerException: reject null at once, naming"
                             + " the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> redlock.release(new RedlockLease("another-lock", "abc", Duration.ofSeconds(1))))
+                    .isThrownBy(() -> redlock.release(null));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("redlock.release(new RedlockLease(\"another-lock\", \"abc\", Duration.ofSeconds(1)))"
                             + " must throw IllegalArgumentException: reject a bad argument before anything reaches"
                             + " Redis, naming it (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class);
+                    .isThrownBy(() -> redlock.release(new RedlockLease("another-lock", "abc", Duration.ofSeconds(1))));
         } finally {
             pool.close();
         }

@@ -1,7 +1,7 @@
 package workshop.redislocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -300,32 +300,32 @@ class RenewingLockTest {
         RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         try {
             RedisLock redisLock = new RedisLock(pool, "lock", TTL);
-            assertThatThrownBy(() -> new RenewingLock(null, RENEW_EVERY))
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new RenewingLock(null, RENEW_EVERY) must throw NullPointerException: reject null at"
                             + " once, naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RenewingLock(redisLock, null))
+                    .isThrownBy(() -> new RenewingLock(null, RENEW_EVERY));
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("new RenewingLock(redisLock, null) must throw NullPointerException: reject null at"
                             + " once, naming the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RenewingLock(redisLock, Duration.ZERO))
+                    .isThrownBy(() -> new RenewingLock(redisLock, null));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("new RenewingLock(redisLock, Duration.ZERO) must throw IllegalArgumentException:"
                             + " reject a bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new RenewingLock(redisLock, Duration.ofMillis(-1)))
+                    .isThrownBy(() -> new RenewingLock(redisLock, Duration.ZERO));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("new RenewingLock(redisLock, Duration.ofMillis(-1)) must throw"
                             + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
                             + " it (skeleton Javadoc)")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new RenewingLock(redisLock, TTL))
+                    .isThrownBy(() -> new RenewingLock(redisLock, Duration.ofMillis(-1)));
+            assertThatExceptionOfType(IllegalArgumentException.class)
                     .as("renewEvery equal to the TTL must be rejected with IllegalArgumentException: the lock would"
                             + " expire between renewals")
-                    .isInstanceOf(IllegalArgumentException.class);
+                    .isThrownBy(() -> new RenewingLock(redisLock, TTL));
             RenewingLock lock = new RenewingLock(redisLock, RENEW_EVERY);
-            assertThatThrownBy(() -> lock.tryAcquire(null))
+            assertThatExceptionOfType(NullPointerException.class)
                     .as("lock.tryAcquire(null) must throw NullPointerException: reject null at once, naming"
                             + " the argument (Objects.requireNonNull)")
-                    .isInstanceOf(NullPointerException.class);
+                    .isThrownBy(() -> lock.tryAcquire(null));
         } finally {
             pool.close();
         }
