@@ -1,7 +1,7 @@
 /*
  * Wrong: the token check outside the store's lock
  * Rejected by: FencedStoreTest#aStaleWriterNeverLandsAfterANewerOneUnderContention
- * Message: 
+ * Message: written with a lower
  */
 package workshop.redislocking;
 

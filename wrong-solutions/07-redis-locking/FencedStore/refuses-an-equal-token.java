@@ -1,7 +1,7 @@
 /*
  * Wrong: `<=` instead of `<` (the holder's second write is refused)
  * Rejected by: FencedStoreTest#refusesWritesWithATokenLowerThanTheHighestSeen
- * Message: 
+ * Message: could not write twice
  */
 package workshop.redislocking;
 
