@@ -1,7 +1,7 @@
 /*
  * Wrong: the script compares balances with `tonumber` (a double: 2^53 + 1 becomes 2^53)
  * Rejected by: RedisTransferServiceTest#noBalanceOrAmountAtTheLimitsLosesOrCreatesMoney
- * Message: 2^53
+ * Message: tonumber rounds
  */
 package workshop.redislocking;
 
