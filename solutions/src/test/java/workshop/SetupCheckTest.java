@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import java.net.ServerSocket;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
 import redis.embedded.RedisServer;
 
 /**
@@ -60,7 +62,8 @@ class SetupCheckTest {
         RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"")
                 .setting("appendonly no").onShutdownForceStop(true).build();
         server.start();
-        try (Jedis redis = new Jedis("127.0.0.1", port)) {
+        try (RedisClient redis = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", port))
+                .clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(2_000).build()).build()) {
             assertThat(redis.ping()).isEqualTo("PONG");
             String version = redis.info("server").lines().filter(l -> l.startsWith("redis_version:"))
                     .findFirst().orElse("redis_version:?").substring("redis_version:".length()).trim();
@@ -71,7 +74,7 @@ class SetupCheckTest {
         }
         String external = System.getenv("WORKSHOP_REDIS_URL");
         if (external != null && !external.isBlank()) {
-            try (Jedis redis = new Jedis(java.net.URI.create(external))) {
+            try (RedisClient redis = RedisClient.create(java.net.URI.create(external))) {
                 assertThat(redis.ping()).isEqualTo("PONG");
                 System.out.println("[setup] OK  Redis at WORKSHOP_REDIS_URL answers");
             }

@@ -16,4 +16,13 @@ public record LockToken(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
     }
+
+    /**
+     * Shows the name and only the first characters of the value: whoever reads the value in a log can
+     * release or extend the lock, so the whole value never appears in one.
+     */
+    @Override
+    public String toString() {
+        return "LockToken[name=" + name + ", value=" + value.substring(0, Math.min(6, value.length() / 4)) + "...]";
+    }
 }

@@ -2,7 +2,7 @@ package workshop.redislocking;
 
 import java.time.Duration;
 import java.util.Optional;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Exercise 1 (README: "1. RedisLock"). Build a lock on one Redis server: the key {@code name} holds a
@@ -12,19 +12,24 @@ import redis.clients.jedis.JedisPool;
  * <p>Acquiring must create the key and its expiry in one command. Release and extend must act only if
  * the key still holds this client's value, and the check and the act must happen on the server in one
  * step. The value must be unguessable and unique across all clients everywhere: at least 128 bits from
- * a cryptographically strong random generator. Reject bad arguments (null, an empty name, a TTL under
- * 1 ms, a wait that is not positive, a token of another lock) with an exception that names the argument.
+ * a cryptographically strong random generator. Reject bad arguments with an exception that names the
+ * argument: null ({@code NullPointerException}), a name that is empty or blank such as {@code "  "} (a
+ * blank Redis key is legal but almost always a bug: {@code IllegalArgumentException}), a TTL under 1 ms,
+ * a token of another lock ({@code IllegalArgumentException}).
+ *
+ * <p>{@link #toString()} of the lock, and of a {@link LockToken}, must never show a token's whole value:
+ * whoever reads it in a log can release the lock.
  */
-@SuppressWarnings({"deprecation", "unused"}) // JedisPool: deprecated in Jedis 7 for RedisClient; the workshop keeps the classic pool
+@SuppressWarnings("unused")
 public class RedisLock {
 
     /**
-     * @param pool connections to the Redis server
-     * @param name the lock's name, also its Redis key; not empty
+     * @param client the Redis server's client (Jedis {@code RedisClient}: thread-safe, pools its connections)
+     * @param name   the lock's name, also its Redis key; not empty or blank
      * @param ttl  how long the lock lives unless released or extended; at least 1 ms
      */
-    public RedisLock(JedisPool pool, String name, Duration ttl) {
-        throw new UnsupportedOperationException("TODO 07-redis-locking exercise 1: RedisLock(JedisPool, String, Duration)");
+    public RedisLock(RedisClient client, String name, Duration ttl) {
+        throw new UnsupportedOperationException("TODO 07-redis-locking exercise 1: RedisLock(RedisClient, String, Duration)");
     }
 
     /** The lock's name, which is also its Redis key. */
@@ -40,10 +45,16 @@ public class RedisLock {
     /**
      * Tries to take the lock, retrying until {@code wait} has passed. Makes at least one attempt.
      *
-     * @param wait how long to keep trying; more than zero
+     * @param wait how long to keep trying: zero or less means one attempt and no waiting; a huge wait (up to
+     *             {@code Duration.ofSeconds(Long.MAX_VALUE)}) means as long as it takes, so convert it with
+     *             {@code TimeUnit.NANOSECONDS.convert(wait)}, which saturates, never {@code wait.toNanos()},
+     *             which throws {@code ArithmeticException} beyond about 292 years
      * @return the token that proves ownership, or empty if the lock stayed taken
+     * @throws InterruptedException if the thread is interrupted before the first attempt or while it waits
+     *                              between attempts: throw it with the interrupt status cleared, leaving no
+     *                              key of this call behind
      */
-    public Optional<LockToken> tryAcquire(Duration wait) {
+    public Optional<LockToken> tryAcquire(Duration wait) throws InterruptedException {
         throw new UnsupportedOperationException("TODO 07-redis-locking exercise 1: RedisLock.tryAcquire(Duration)");
     }
 

@@ -1,7 +1,7 @@
 package workshop.redislocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -69,9 +69,15 @@ class FencedStoreTest {
     @Test
     void rejectsBadArgumentsClearly() {
         FencedStore fencedStore = new FencedStore();
-        assertThatThrownBy(() -> fencedStore.write(1, null, "v")).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> fencedStore.write(1, "k", null)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> fencedStore.read(null)).isInstanceOf(NullPointerException.class);
+        assertThatExceptionOfType(NullPointerException.class)
+                .as("fencedStore.write(1, null, \"v\") must throw NullPointerException (Objects.requireNonNull)")
+                .isThrownBy(() -> fencedStore.write(1, null, "v"));
+        assertThatExceptionOfType(NullPointerException.class)
+                .as("fencedStore.write(1, \"k\", null) must throw NullPointerException (Objects.requireNonNull)")
+                .isThrownBy(() -> fencedStore.write(1, "k", null));
+        assertThatExceptionOfType(NullPointerException.class)
+                .as("fencedStore.read(null) must throw NullPointerException (Objects.requireNonNull)")
+                .isThrownBy(() -> fencedStore.read(null));
         assertThat(fencedStore.highestTokenSeen()).isZero();
     }
 }

@@ -1,7 +1,7 @@
 package workshop.redislocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -9,6 +9,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -16,19 +17,19 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 import workshop.redislocking.support.CommandLog;
 import workshop.redislocking.support.CommandLog.Command;
 import workshop.redislocking.support.OnEachRedis;
 import workshop.redislocking.support.Redis;
 import workshop.redislocking.support.RedisTest;
+import workshop.redislocking.support.Secrets;
 import workshop.redislocking.support.TokenChecks;
+import workshop.redislocking.support.Waiting;
 import workshop.testkit.Concurrently;
 
 /** Exercise 1: README "1. RedisLock". */
 @RedisTest
-@SuppressWarnings("deprecation") // JedisPool: the API the exercises use
 class RedisLockTest {
 
     private static final Duration TTL = Duration.ofSeconds(10);
@@ -36,10 +37,10 @@ class RedisLockTest {
     private static final Duration SHORT_WAIT = Duration.ofMillis(50);
 
     @OnEachRedis
-    void aHeldLockCannotBeTakenByAnotherClient(Redis redis) {
+    void aHeldLockCannotBeTakenByAnotherClient(Redis redis) throws Exception {
         String key = redis.key("lock");
-        RedisLock a = new RedisLock(redis.pool(), key, TTL);
-        RedisLock b = new RedisLock(redis.newPool(), key, TTL);
+        RedisLock a = new RedisLock(redis.client(), key, TTL);
+        RedisLock b = new RedisLock(redis.newClient(), key, TTL);
 
         LockToken tokenA = a.tryAcquire(WAIT).orElseThrow(() -> new AssertionError(
                 "tryAcquire on a free lock returned empty: the first client must get it"));
@@ -57,7 +58,7 @@ class RedisLockTest {
     }
 
     @OnEachRedis
-    void clientsThatEachHaveTheirOwnConnectionNeverHoldTheLockTogether(Redis redis) {
+    void clientsThatEachHaveTheirOwnConnectionNeverHoldTheLockTogether(Redis redis) throws Exception {
         // 8 clients, each with its own pool (own connections) and its own RedisLock, increment a counter
         // kept in Redis with a separate GET and SET: only mutual exclusion keeps it exact.
         int clients = 8;
@@ -68,11 +69,11 @@ class RedisLockTest {
         AtomicInteger holders = new AtomicInteger();
         AtomicInteger maxHolders = new AtomicInteger();
         List<RedisLock> locks = new ArrayList<>();
-        List<JedisPool> pools = new ArrayList<>();
+        List<RedisClient> clientsOwn = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            JedisPool pool = redis.newPool();
-            pools.add(pool);
-            locks.add(new RedisLock(pool, lockKey, TTL));
+            RedisClient client = redis.newClient();
+            clientsOwn.add(client);
+            locks.add(new RedisLock(client, lockKey, TTL));
         }
 
         Concurrently.threads(clients).named("client").within(Duration.ofSeconds(30)).repeat(incrementsEach, (t, i) -> {
@@ -80,9 +81,9 @@ class RedisLockTest {
                     + " waited " + WAIT + " for a lock that others hold for a millisecond at a time: tryAcquire must"
                     + " keep trying until the wait is over"));
             maxHolders.accumulateAndGet(holders.incrementAndGet(), Math::max);
-            try (Jedis jedis = pools.get(t).getResource()) {
-                long value = Long.parseLong(jedis.get(counterKey));
-                jedis.set(counterKey, Long.toString(value + 1));
+            try {
+                long value = Long.parseLong(clientsOwn.get(t).get(counterKey));
+                clientsOwn.get(t).set(counterKey, Long.toString(value + 1));
             } finally {
                 holders.decrementAndGet();
                 locks.get(t).release(token);
@@ -100,9 +101,9 @@ class RedisLockTest {
     }
 
     @OnEachRedis
-    void acquiringSetsTheValueAndItsExpiryInOneCommand(Redis redis) {
+    void acquiringSetsTheValueAndItsExpiryInOneCommand(Redis redis) throws Exception {
         String key = redis.key("lock");
-        RedisLock lock = new RedisLock(redis.pool(), key, TTL);
+        RedisLock lock = new RedisLock(redis.client(), key, TTL);
         try (CommandLog log = redis.monitor()) {
             int mark = log.mark();
             LockToken token = lock.tryAcquire(WAIT).orElseThrow();
@@ -123,9 +124,9 @@ class RedisLockTest {
     }
 
     @OnEachRedis
-    void releaseAndExtendCompareAndActInOneScriptOnTheServer(Redis redis) {
+    void releaseAndExtendCompareAndActInOneScriptOnTheServer(Redis redis) throws Exception {
         String key = redis.key("lock");
-        RedisLock lock = new RedisLock(redis.pool(), key, TTL);
+        RedisLock lock = new RedisLock(redis.client(), key, TTL);
         LockToken token = lock.tryAcquire(WAIT).orElseThrow();
         try (CommandLog log = redis.monitor()) {
             int mark = log.mark();
@@ -154,10 +155,10 @@ class RedisLockTest {
     }
 
     @OnEachRedis
-    void aHolderWhoseLockExpiredCannotReleaseOrExtendTheNextHoldersLock(Redis redis) {
+    void aHolderWhoseLockExpiredCannotReleaseOrExtendTheNextHoldersLock(Redis redis) throws Exception {
         String key = redis.key("lock");
-        RedisLock a = new RedisLock(redis.pool(), key, TTL);
-        RedisLock b = new RedisLock(redis.newPool(), key, TTL);
+        RedisLock a = new RedisLock(redis.client(), key, TTL);
+        RedisLock b = new RedisLock(redis.newClient(), key, TTL);
         LockToken tokenA = a.tryAcquire(WAIT).orElseThrow();
         redis.forceExpiry(key); // A's lease ran out (A was paused, say)
         LockToken tokenB = b.tryAcquire(WAIT).orElseThrow(() -> new AssertionError(
@@ -184,9 +185,9 @@ class RedisLockTest {
     }
 
     @OnEachRedis
-    void theLockOfACrashedHolderExpires(Redis redis) {
+    void theLockOfACrashedHolderExpires(Redis redis) throws Exception {
         String key = redis.key("lock");
-        JedisPool crashingClient = redis.newPool();
+        RedisClient crashingClient = redis.newClient();
         RedisLock a = new RedisLock(crashingClient, key, TTL);
         a.tryAcquire(WAIT).orElseThrow();
         crashingClient.close(); // A dies holding the lock: it will never release it
@@ -199,15 +200,15 @@ class RedisLockTest {
                 .isPositive().isLessThanOrEqualTo(TTL.toMillis()).isGreaterThan(TTL.toMillis() - 5_000);
 
         redis.forceExpiry(key); // no waiting for the TTL: make it run out now
-        RedisLock b = new RedisLock(redis.newPool(), key, TTL);
+        RedisLock b = new RedisLock(redis.newClient(), key, TTL);
         assertThat(b.tryAcquire(WAIT)).withFailMessage("after the crashed holder's lock expired, nobody could take it")
                 .isPresent();
     }
 
     @OnEachRedis
-    void extendGivesTheHeldLockANewTimeToLive(Redis redis) {
+    void extendGivesTheHeldLockANewTimeToLive(Redis redis) throws Exception {
         String key = redis.key("lock");
-        RedisLock lock = new RedisLock(redis.pool(), key, Duration.ofSeconds(2));
+        RedisLock lock = new RedisLock(redis.client(), key, Duration.ofSeconds(2));
         LockToken token = lock.tryAcquire(WAIT).orElseThrow();
 
         assertThat(lock.extend(token, Duration.ofSeconds(60))).isTrue();
@@ -219,10 +220,10 @@ class RedisLockTest {
     }
 
     @OnEachRedis
-    void tryAcquireGivesUpWhenTheWaitIsOver(Redis redis) {
+    void tryAcquireGivesUpWhenTheWaitIsOver(Redis redis) throws Exception {
         String key = redis.key("lock");
-        new RedisLock(redis.pool(), key, TTL).tryAcquire(WAIT).orElseThrow();
-        RedisLock other = new RedisLock(redis.newPool(), key, TTL);
+        new RedisLock(redis.client(), key, TTL).tryAcquire(WAIT).orElseThrow();
+        RedisLock other = new RedisLock(redis.newClient(), key, TTL);
         Duration wait = Duration.ofMillis(300);
 
         long start = System.nanoTime();
@@ -237,13 +238,13 @@ class RedisLockTest {
 
     @OnEachRedis
     @Timeout(30)
-    void tokensAreUniqueAndCarryAtLeast128RandomBits(Redis redis) {
+    void tokensAreUniqueAndCarryAtLeast128RandomBits(Redis redis) throws Exception {
         int threads = 4;
         int perThread = 2_500;
         List<List<String>> byThread = Concurrently.threads(threads).named("acquirer").within(Duration.ofSeconds(25))
                 .call(t -> {
                     String key = redis.key("lock-" + t);
-                    RedisLock lock = new RedisLock(redis.pool(), key, TTL);
+                    RedisLock lock = new RedisLock(redis.client(), key, TTL);
                     List<String> values = new ArrayList<>(perThread);
                     for (int i = 0; i < perThread; i++) {
                         LockToken token = lock.tryAcquire(WAIT).orElseThrow();
@@ -288,8 +289,8 @@ class RedisLockTest {
         URL classes = RedisLock.class.getProtectionDomain().getCodeSource().getLocation();
         try (URLClassLoader loader = new IsolatingLoader(classes, RedisLockTest.class.getClassLoader())) {
             Class<?> type = loader.loadClass(RedisLock.class.getName());
-            Constructor<?> constructor = type.getConstructor(JedisPool.class, String.class, Duration.class);
-            Object lock = constructor.newInstance(redis.pool(), redis.key("lock-" + process), TTL);
+            Constructor<?> constructor = type.getConstructor(RedisClient.class, String.class, Duration.class);
+            Object lock = constructor.newInstance(redis.client(), redis.key("lock-" + process), TTL);
             Method tryAcquire = type.getMethod("tryAcquire", Duration.class);
             List<String> values = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -323,36 +324,113 @@ class RedisLockTest {
         }
     }
 
+    @OnEachRedis
+    void noToStringShowsTheTokensSecretValue(Redis redis) throws Exception {
+        RedisLock lock = new RedisLock(redis.client(), redis.key("lock"), TTL);
+        LockToken token = lock.tryAcquire(WAIT).orElseThrow();
+        Secrets.assertHidden("LockToken", token, token.value());
+        Secrets.assertHidden("RedisLock", lock, token.value());
+        lock.release(token);
+    }
+
+    @OnEachRedis
+    void aHugeWaitMeansAsLongAsItTakesAndANegativeOneMeansOneAttempt(Redis redis) throws Exception {
+        String key = redis.key("lock");
+        RedisLock mine = new RedisLock(redis.client(), key, TTL);
+        Waiting.hugeAndNegativeWaits("RedisLock", mine::tryAcquire, otherClient(redis, key),
+                token -> mine.release((LockToken) token));
+    }
+
+    @OnEachRedis
+    void anInterruptEndsTheWaitWithInterruptedExceptionAndLeavesNoKey(Redis redis) throws Exception {
+        String key = redis.key("lock");
+        RedisLock mine = new RedisLock(redis.client(), key, TTL);
+        Waiting.interrupts("RedisLock", mine::tryAcquire, otherClient(redis, key), () -> Arrays.asList(redis.get(key)));
+    }
+
+    /** Another client of the same lock, with its own connections. */
+    private static Waiting.OtherClient otherClient(Redis redis, String key) {
+        RedisLock other = new RedisLock(redis.newClient(), key, TTL);
+        return new Waiting.OtherClient() {
+            private LockToken token;
+
+            @Override
+            public void take() throws InterruptedException {
+                token = other.tryAcquire(WAIT).orElseThrow(() -> new AssertionError("the other client could not"
+                        + " take a free lock"));
+            }
+
+            @Override
+            public void release() {
+                other.release(token);
+            }
+        };
+    }
+
     @Test
     void rejectsBadArgumentsClearly() {
         @SuppressWarnings("resource")
-        JedisPool pool = new JedisPool("127.0.0.1", 1); // never connected: every check comes first
+        RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         Duration ttl = Duration.ofSeconds(1);
         try {
-            assertThatThrownBy(() -> new RedisLock(null, "lock", ttl)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, null, ttl)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, "", ttl)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, "  ", ttl)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, "lock", null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RedisLock(pool, "lock", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("ttl");
-            assertThatThrownBy(() -> new RedisLock(pool, "lock", Duration.ofSeconds(-1)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("new RedisLock(null, \"lock\", ttl) must throw NullPointerException: reject null at"
+                            + " once, naming the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> new RedisLock(null, "lock", ttl));
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("new RedisLock(pool, null, ttl) must throw NullPointerException: reject null at once,"
+                            + " naming the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> new RedisLock(pool, null, ttl));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("new RedisLock(pool, \"\", ttl) must throw IllegalArgumentException: an empty name"
+                            + " must be rejected (skeleton Javadoc)")
+                    .isThrownBy(() -> new RedisLock(pool, "", ttl));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("new RedisLock(pool, \"  \", ttl) must throw IllegalArgumentException: a blank name is"
+                            + " a legal Redis key but almost always a bug, so the skeleton's Javadoc and the README"
+                            + " ask to reject it like an empty one (String.isBlank())")
+                    .isThrownBy(() -> new RedisLock(pool, "  ", ttl));
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("new RedisLock(pool, \"lock\", null) must throw NullPointerException: reject null at"
+                            + " once, naming the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> new RedisLock(pool, "lock", null));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("new RedisLock(pool, \"lock\", Duration.ZERO) must throw IllegalArgumentException:"
+                            + " reject a bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
+                    .isThrownBy(() -> new RedisLock(pool, "lock", Duration.ZERO))
+                    .withMessageContaining("ttl");
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("new RedisLock(pool, \"lock\", Duration.ofSeconds(-1)) must throw"
+                            + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
+                            + " it (skeleton Javadoc)")
+                    .isThrownBy(() -> new RedisLock(pool, "lock", Duration.ofSeconds(-1))).withMessageContaining("ttl");
             RedisLock lock = new RedisLock(pool, "lock", ttl);
-            assertThatThrownBy(() -> lock.tryAcquire(null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> lock.tryAcquire(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("wait");
-            assertThatThrownBy(() -> lock.tryAcquire(Duration.ofMillis(-5))).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> lock.release(null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> lock.release(new LockToken("another-lock", "abc")))
-                    .withFailMessage("release(a token of the lock \"another-lock\") on the lock \"lock\" must throw"
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("lock.tryAcquire(null) must throw NullPointerException: reject null at once, naming"
+                            + " the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> lock.tryAcquire(null));
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("lock.release(null) must throw NullPointerException: reject null at once, naming the"
+                            + " argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> lock.release(null));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("release(a token of the lock \"another-lock\") on the lock \"lock\" must throw"
                             + " IllegalArgumentException: that token can never own this lock")
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> lock.extend(new LockToken("another-lock", "abc"), ttl))
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> lock.extend(new LockToken("lock", "abc"), Duration.ZERO))
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> lock.extend(null, ttl)).isInstanceOf(NullPointerException.class);
+                    .isThrownBy(() -> lock.release(new LockToken("another-lock", "abc")));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("lock.extend(new LockToken(\"another-lock\", \"abc\"), ttl) must throw"
+                            + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
+                            + " it (skeleton Javadoc)")
+                    .isThrownBy(() -> lock.extend(new LockToken("another-lock", "abc"), ttl));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("lock.extend(new LockToken(\"lock\", \"abc\"), Duration.ZERO) must throw"
+                            + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
+                            + " it (skeleton Javadoc)")
+                    .isThrownBy(() -> lock.extend(new LockToken("lock", "abc"), Duration.ZERO));
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("lock.extend(null, ttl) must throw NullPointerException: reject null at once, naming"
+                            + " the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> lock.extend(null, ttl));
             assertThat(lock.name()).isEqualTo("lock");
             assertThat(lock.ttl()).isEqualTo(ttl);
         } finally {

@@ -1,7 +1,7 @@
 package workshop.redislocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.time.Duration;
@@ -15,20 +15,25 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 import workshop.redislocking.support.FakeTime;
+import workshop.redislocking.support.FaultyConnections;
 import workshop.redislocking.support.LocalRedis;
 import workshop.redislocking.support.LocalRedisServer;
 import workshop.redislocking.support.RedisTest;
+import workshop.redislocking.support.Secrets;
+import workshop.redislocking.support.Waiting;
+import workshop.testkit.BlockingCall;
+import workshop.testkit.TimeFactor;
 
 /**
  * Exercise 3: README "3. Redlock". Every test starts five independent redis-server processes of its own
  * (never five databases of one server), and may kill, freeze and restart them.
  */
 @RedisTest
-@SuppressWarnings("deprecation") // JedisPool: the API the exercises use
 class RedlockTest {
 
     private static final int SERVERS = 5;
@@ -37,11 +42,13 @@ class RedlockTest {
     /** The drift allowance for TTL: 1% of it plus 2 ms. */
     private static final Duration DRIFT = Duration.ofMillis(TTL.toMillis() / 100 + 2);
     private static final Duration WAIT = Duration.ofSeconds(1);
+    /** How long a slow server's SET stays on its way (unless the attempt ends first): far more than a client's timeout. */
+    private static final Duration LATE = TimeFactor.scaled(Duration.ofSeconds(1));
 
     /** An unfinished Redlock fails here, before five servers start for nothing. */
     @BeforeEach
     void redlockCanBeConstructed() {
-        JedisPool pool = new JedisPool("127.0.0.1", 1); // never connected
+        RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected
         try {
             new Redlock(List.of(pool, pool, pool), NAME, TTL);
             new Redlock(List.of(pool, pool, pool), NAME, TTL, FakeTime.frozen());
@@ -51,10 +58,10 @@ class RedlockTest {
     }
 
     @Test
-    void grantsTheLockOnEveryServerWithTheSameToken(LocalRedis local) {
+    void grantsTheLockOnEveryServerWithTheSameToken(LocalRedis local) throws Exception {
         List<LocalRedisServer> servers = local.start(SERVERS);
-        Redlock redlock = new Redlock(LocalRedis.pools(servers), NAME, TTL);
-        Redlock other = new Redlock(LocalRedis.pools(servers), NAME, TTL);
+        Redlock redlock = new Redlock(LocalRedis.clients(servers), NAME, TTL);
+        Redlock other = new Redlock(LocalRedis.clients(servers), NAME, TTL);
 
         RedlockLease lease = redlock.tryAcquire(WAIT).orElseThrow(() -> new AssertionError(
                 "no lease from 5 healthy servers with a free lock"));
@@ -79,11 +86,11 @@ class RedlockTest {
     }
 
     @Test
-    void validityIsTtlMinusElapsedMinusDrift(LocalRedis local) {
+    void validityIsTtlMinusElapsedMinusDrift(LocalRedis local) throws Exception {
         List<LocalRedisServer> servers = local.start(SERVERS);
 
         // A clock that stands still: acquisition takes no time, validity = ttl - drift exactly.
-        Redlock stillClock = new Redlock(LocalRedis.pools(servers), NAME, TTL, FakeTime.frozen());
+        Redlock stillClock = new Redlock(LocalRedis.clients(servers), NAME, TTL, FakeTime.frozen());
         RedlockLease lease = stillClock.tryAcquire(WAIT).orElseThrow();
         Duration expected = TTL.minus(DRIFT);
         assertThat(lease.validity()).withFailMessage("with a clock that did not move while acquiring, validity must"
@@ -94,7 +101,7 @@ class RedlockTest {
 
         // A clock that jumps 1 s at every reading: acquisition looks slow, validity = ttl - k s - drift.
         Duration step = Duration.ofSeconds(1);
-        Redlock slowClock = new Redlock(LocalRedis.pools(servers), NAME, TTL, new FakeTime(step));
+        Redlock slowClock = new Redlock(LocalRedis.clients(servers), NAME, TTL, new FakeTime(step));
         RedlockLease slow = slowClock.tryAcquire(WAIT).orElseThrow(() -> new AssertionError(
                 "no lease although acquisition took only a few (fake) seconds of a 10 s TTL"));
         Duration spent = TTL.minus(DRIFT).minus(slow.validity());
@@ -107,11 +114,11 @@ class RedlockTest {
     }
 
     @Test
-    void noLeaseWhenAcquiringUsedUpTheValidity(LocalRedis local) {
+    void noLeaseWhenAcquiringUsedUpTheValidity(LocalRedis local) throws Exception {
         List<LocalRedisServer> servers = local.start(SERVERS);
         // Every clock reading is ttl - drift later than the one before: whatever else happens, acquisition
         // took at least that long, and validity is zero or less.
-        Redlock redlock = new Redlock(LocalRedis.pools(servers), NAME, TTL, new FakeTime(TTL.minus(DRIFT)));
+        Redlock redlock = new Redlock(LocalRedis.clients(servers), NAME, TTL, new FakeTime(TTL.minus(DRIFT)));
 
         Optional<RedlockLease> lease = redlock.tryAcquire(WAIT);
 
@@ -123,10 +130,92 @@ class RedlockTest {
                 .containsOnlyNulls();
     }
 
+    /**
+     * The quorum is a strict majority for every number of servers: N/2 + 1 in integer division. With 5
+     * servers, rounding N/2 up (3) and N/2 + 1 (3) agree; with 1, 2, 4 or 6 they do not.
+     */
     @Test
-    void stillGrantsWithTwoOfFiveServersDead(LocalRedis local) {
+    void theQuorumIsAStrictMajorityForEveryNumberOfServers(LocalRedis local) throws Exception {
+        List<LocalRedisServer> all = local.start(6);
+        for (int count = 1; count <= 6; count++) {
+            int n = count;
+            List<LocalRedisServer> servers = all.subList(0, n);
+            int majority = n / 2 + 1;
+            Redlock redlock = new Redlock(LocalRedis.clients(servers), NAME, TTL, FakeTime.frozen());
+
+            // One server short of a majority is free; the others are held by another client.
+            for (int i = 0; i < n - (majority - 1); i++) {
+                setForeign(servers.get(i));
+            }
+            Optional<RedlockLease> refused = redlock.tryAcquire(Duration.ofMillis(1));
+            List<String> values = values(servers);
+            refused.ifPresent(redlock::release);
+            assertThat(refused).withFailMessage("with %d server(s), a lease was granted by %d free server(s) (the others"
+                    + " held by another client): a majority of %d is %d (more than half: N/2 + 1 in integer division,"
+                    + " not N/2 and not N/2 rounded up). Servers then held %s.", n, majority - 1, n, majority, values)
+                    .isEmpty();
+            assertThat(values.stream().filter(v -> !"another-client".equals(v)).toList()).withFailMessage("with %d"
+                    + " server(s), the refused attempt left its key behind: %s. Release on every server after a failed"
+                    + " attempt.", n, values).allMatch(v -> v == null);
+
+            // Now exactly a majority is free.
+            onServer(servers.get(0), jedis -> jedis.del(NAME));
+            RedlockLease granted = redlock.tryAcquire(Duration.ofMillis(1)).orElseThrow(() -> new AssertionError(
+                    "with " + n + " server(s) and " + majority + " of them free (a majority: N/2 + 1), no lease was"
+                            + " granted: the quorum is N/2 + 1, not more"));
+            redlock.release(granted);
+            for (LocalRedisServer server : servers) {
+                onServer(server, jedis -> jedis.del(NAME));
+            }
+        }
+    }
+
+    /**
+     * A failed attempt must be undone on every server it asked, after every call of the attempt has
+     * finished: server 4 carries out the SET but its reply is lost (an error to the client), and the SET to
+     * server 3 is held back on its way and lands late. Releasing only where the answer was OK misses server
+     * 4; giving up on a slow call and releasing while it is still on its way misses server 3.
+     */
+    @Test
+    void aFailedAttemptIsUndoneWhereTheReplyWasLostOrTheSetLandedLate(LocalRedis local) throws Exception {
         List<LocalRedisServer> servers = local.start(SERVERS);
-        Redlock redlock = new Redlock(LocalRedis.pools(servers), NAME, TTL);
+        for (int i : new int[] {0, 1, 2}) {
+            setForeign(servers.get(i)); // no majority is possible: every attempt fails
+        }
+        FaultyConnections late = new FaultyConnections(servers.get(3), LocalRedis.FAULT_TIMEOUT, FaultyConnections.Fault.HOLD);
+        FaultyConnections lost = new FaultyConnections(servers.get(4), LocalRedis.FAULT_TIMEOUT,
+                FaultyConnections.Fault.LOSE_REPLY);
+        List<RedisClient> clients = new ArrayList<>(LocalRedis.clients(servers.subList(0, 3)));
+        clients.add(servers.get(3).newClient(LocalRedis.FAULT_TIMEOUT, late));
+        clients.add(servers.get(4).newClient(LocalRedis.FAULT_TIMEOUT, lost));
+        Redlock redlock = new Redlock(clients, NAME, TTL, FakeTime.frozen());
+
+        Optional<RedlockLease> lease;
+        try (BlockingCall<Optional<RedlockLease>> attempt = BlockingCall.start("redlock-tryAcquire",
+                () -> redlock.tryAcquire(Duration.ofMillis(1)))) {
+            assertThat(late.awaitFirstSet(BlockingCall.PATIENCE)).withFailMessage("the attempt sent no SET to server 3"
+                    + " within %d ms", BlockingCall.PATIENCE.toMillis()).isTrue();
+            BlockingCall.joins(attempt.thread(), LATE); // a slow server: the SET stays on its way this long
+            late.letGo();
+            lease = attempt.assertFinishes("tryAcquire did not return after the held SET was let go");
+            assertThat(late.awaitLanded(BlockingCall.PATIENCE) && lost.awaitLanded(BlockingCall.PATIENCE))
+                    .withFailMessage("the disturbed SETs never reached servers 3 and 4").isTrue();
+        }
+        List<String> values = values(servers);
+        assertThat(lease).withFailMessage("got a lease %s although 3 of 5 servers were held by another client",
+                lease.orElse(null)).isEmpty();
+        assertThat(values.subList(3, 5)).withFailMessage("after the failed attempt servers 3 and 4 still hold %s and %s"
+                + " (null means no key). Server 4 carried out the SET but its reply was lost: release on every server"
+                + " you asked, not only where the answer was OK. Server 3's SET was slow and landed late: wait for every"
+                + " call of the attempt to finish (each is bounded by its client's timeouts) before you release, or"
+                + " a SET still on its way lands after your release and stays for a whole TTL.",
+                values.get(3), values.get(4)).containsOnlyNulls();
+    }
+
+    @Test
+    void stillGrantsWithTwoOfFiveServersDead(LocalRedis local) throws Exception {
+        List<LocalRedisServer> servers = local.start(SERVERS);
+        Redlock redlock = new Redlock(LocalRedis.clients(servers), NAME, TTL);
         servers.get(1).kill();
         servers.get(3).kill();
 
@@ -141,9 +230,9 @@ class RedlockTest {
     }
 
     @Test
-    void refusesWithThreeOfFiveServersDeadAndLeavesNoKey(LocalRedis local) {
+    void refusesWithThreeOfFiveServersDeadAndLeavesNoKey(LocalRedis local) throws Exception {
         List<LocalRedisServer> servers = local.start(SERVERS);
-        Redlock redlock = new Redlock(LocalRedis.pools(servers), NAME, TTL);
+        Redlock redlock = new Redlock(LocalRedis.clients(servers), NAME, TTL);
         servers.get(0).kill();
         servers.get(2).kill();
         servers.get(4).kill();
@@ -157,12 +246,12 @@ class RedlockTest {
     }
 
     @Test
-    void refusesWhenAnotherClientHoldsThreeServersAndLeavesItsKeysAlone(LocalRedis local) {
+    void refusesWhenAnotherClientHoldsThreeServersAndLeavesItsKeysAlone(LocalRedis local) throws Exception {
         List<LocalRedisServer> servers = local.start(SERVERS);
         for (int i : new int[] {0, 1, 2}) {
             setForeign(servers.get(i));
         }
-        Redlock redlock = new Redlock(LocalRedis.pools(servers), NAME, TTL);
+        Redlock redlock = new Redlock(LocalRedis.clients(servers), NAME, TTL);
 
         Optional<RedlockLease> lease = redlock.tryAcquire(Duration.ofMillis(300));
 
@@ -187,11 +276,11 @@ class RedlockTest {
     }
 
     @Test
-    void aFrozenServerDoesNotStallAcquisition(LocalRedis local) {
+    void aFrozenServerDoesNotStallAcquisition(LocalRedis local) throws Exception {
         assumeThat(LocalRedisServer.supportsSignals()).as("freezing a server needs SIGSTOP/SIGCONT, which Windows lacks")
                 .isTrue();
         List<LocalRedisServer> servers = local.start(SERVERS);
-        Redlock redlock = new Redlock(LocalRedis.pools(servers), NAME, TTL);
+        Redlock redlock = new Redlock(LocalRedis.clients(servers), NAME, TTL);
         LocalRedisServer frozen = servers.get(2);
         frozen.freeze(); // it accepts connections but answers nothing, like a black-holed node
 
@@ -213,13 +302,13 @@ class RedlockTest {
     }
 
     @Test
-    void retriesAfterRandomDelaysUntilTheWaitIsOver(LocalRedis local) {
+    void retriesAfterRandomDelaysUntilTheWaitIsOver(LocalRedis local) throws Exception {
         List<LocalRedisServer> servers = local.start(SERVERS);
         for (int i : new int[] {0, 1, 2}) {
             setForeign(servers.get(i));
         }
         FakeTime time = new FakeTime(Duration.ofMillis(5)); // sleeping moves it; every reading adds 5 ms
-        Redlock redlock = new Redlock(LocalRedis.pools(servers), NAME, TTL, time);
+        Redlock redlock = new Redlock(LocalRedis.clients(servers), NAME, TTL, time);
 
         Optional<RedlockLease> lease = redlock.tryAcquire(WAIT);
 
@@ -240,9 +329,9 @@ class RedlockTest {
     }
 
     @Test
-    void releaseSkipsAServerThatIsDown(LocalRedis local) {
+    void releaseSkipsAServerThatIsDown(LocalRedis local) throws Exception {
         List<LocalRedisServer> servers = local.start(SERVERS);
-        Redlock redlock = new Redlock(LocalRedis.pools(servers), NAME, TTL);
+        Redlock redlock = new Redlock(LocalRedis.clients(servers), NAME, TTL);
         RedlockLease lease = redlock.tryAcquire(WAIT).orElseThrow();
         servers.get(0).kill();
 
@@ -262,13 +351,13 @@ class RedlockTest {
 
     @ParameterizedTest(name = "a node {0}")
     @EnumSource(Forgetting.class)
-    void caseStudy_aNodeThatForgetsTheLockLetsASecondClientTakeIt(Forgetting how, LocalRedis local) {
+    void caseStudy_aNodeThatForgetsTheLockLetsASecondClientTakeIt(Forgetting how, LocalRedis local) throws Exception {
         // Redlock's safety assumes that a server keeps its keys until they expire. Here one does not.
         List<LocalRedisServer> servers = local.start(SERVERS);
         for (int i : new int[] {3, 4}) {
             setForeign(servers.get(i)); // a third client holds the lock on servers 3 and 4 for now
         }
-        Redlock clientA = new Redlock(LocalRedis.pools(servers), NAME, TTL);
+        Redlock clientA = new Redlock(LocalRedis.clients(servers), NAME, TTL);
         RedlockLease leaseA = clientA.tryAcquire(WAIT).orElseThrow(); // granted by servers 0, 1, 2
         long acquiredA = System.nanoTime();
         for (int i : new int[] {3, 4}) {
@@ -280,7 +369,7 @@ class RedlockTest {
             onServer(servers.get(2), jedis -> jedis.pexpire(NAME, 1)); // its clock jumped ahead: A's key expires early
         }
 
-        Redlock clientB = new Redlock(LocalRedis.pools(servers), NAME, TTL);
+        Redlock clientB = new Redlock(LocalRedis.clients(servers), NAME, TTL);
         Optional<RedlockLease> leaseB = clientB.tryAcquire(WAIT); // servers 2, 3 and 4 grant it
         Duration leftForA = leaseA.validity().minus(Duration.ofNanos(System.nanoTime() - acquiredA));
 
@@ -294,25 +383,99 @@ class RedlockTest {
     }
 
     @Test
+    void noToStringShowsTheTokensSecretValue(LocalRedis local) throws Exception {
+        Redlock redlock = new Redlock(LocalRedis.clients(local.start(3)), NAME, TTL);
+        RedlockLease lease = redlock.tryAcquire(WAIT).orElseThrow();
+        Secrets.assertHidden("RedlockLease", lease, lease.token());
+        Secrets.assertHidden("Redlock", redlock, lease.token());
+        redlock.release(lease);
+    }
+
+    @Test
+    void aHugeWaitMeansAsLongAsItTakesAndANegativeOneMeansOneAttempt(LocalRedis local) throws Exception {
+        List<LocalRedisServer> servers = local.start(SERVERS);
+        Redlock mine = new Redlock(LocalRedis.clients(servers), NAME, TTL);
+        Waiting.hugeAndNegativeWaits("Redlock", mine::tryAcquire, otherClient(servers),
+                lease -> mine.release((RedlockLease) lease));
+    }
+
+    @Test
+    void anInterruptEndsTheWaitWithInterruptedExceptionAndLeavesNoKey(LocalRedis local) throws Exception {
+        List<LocalRedisServer> servers = local.start(SERVERS);
+        Redlock mine = new Redlock(LocalRedis.clients(servers), NAME, TTL);
+        Waiting.interrupts("Redlock", mine::tryAcquire, otherClient(servers), () -> values(servers));
+    }
+
+    /** Another client that holds the lock on 3 of the 5 servers (a majority), with a long TTL. */
+    private static Waiting.OtherClient otherClient(List<LocalRedisServer> servers) {
+        return new Waiting.OtherClient() {
+            @Override
+            public void take() {
+                for (int i : new int[] {0, 1, 2}) {
+                    setForeign(servers.get(i));
+                }
+            }
+
+            @Override
+            public void release() {
+                for (int i : new int[] {0, 1, 2}) {
+                    onServer(servers.get(i), jedis -> jedis.del(NAME));
+                }
+            }
+        };
+    }
+
+    @Test
     void rejectsBadArgumentsClearly() {
-        JedisPool pool = new JedisPool("127.0.0.1", 1); // never connected: every check comes first
+        RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         try {
-            List<JedisPool> pools = List.of(pool, pool, pool);
-            assertThatThrownBy(() -> new Redlock(null, NAME, TTL)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new Redlock(List.of(), NAME, TTL)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Redlock(Arrays.asList(pool, null), NAME, TTL))
-                    .isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new Redlock(pools, null, TTL)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new Redlock(pools, "", TTL)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Redlock(pools, NAME, null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new Redlock(pools, NAME, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new Redlock(pools, NAME, TTL, null)).isInstanceOf(NullPointerException.class);
+            List<RedisClient> pools = List.of(pool, pool, pool);
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("new Redlock(null, NAME, TTL) must throw NullPointerException: reject null at once,"
+                            + " naming the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> new Redlock(null, NAME, TTL));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("new Redlock(List.of(), NAME, TTL) must throw IllegalArgumentException: reject a bad"
+                            + " argument before anything reaches Redis, naming it (skeleton Javadoc)")
+                    .isThrownBy(() -> new Redlock(List.of(), NAME, TTL));
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("new Redlock(Arrays.asList(pool, null), NAME, TTL) must throw NullPointerException:"
+                            + " reject null at once, naming the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> new Redlock(Arrays.asList(pool, null), NAME, TTL));
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("new Redlock(pools, null, TTL) must throw NullPointerException: reject null at once,"
+                            + " naming the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> new Redlock(pools, null, TTL));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("new Redlock(pools, \"\", TTL) must throw IllegalArgumentException: an empty name must"
+                            + " be rejected (skeleton Javadoc)")
+                    .isThrownBy(() -> new Redlock(pools, "", TTL));
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("new Redlock(pools, NAME, null) must throw NullPointerException: reject null at once,"
+                            + " naming the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> new Redlock(pools, NAME, null));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("new Redlock(pools, NAME, Duration.ZERO) must throw IllegalArgumentException: reject a"
+                            + " bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
+                    .isThrownBy(() -> new Redlock(pools, NAME, Duration.ZERO));
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("new Redlock(pools, NAME, TTL, null) must throw NullPointerException: reject null at"
+                            + " once, naming the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> new Redlock(pools, NAME, TTL, null));
             Redlock redlock = new Redlock(pools, NAME, TTL);
-            assertThatThrownBy(() -> redlock.tryAcquire(null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> redlock.tryAcquire(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> redlock.release(null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> redlock.release(new RedlockLease("another-lock", "abc", Duration.ofSeconds(1))))
-                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("redlock.tryAcquire(null) must throw NullPointerException: reject null at once, naming"
+                            + " the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> redlock.tryAcquire(null));
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("redlock.release(null) must throw NullPointerException: reject null at once, naming"
+                            + " the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> redlock.release(null));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("redlock.release(new RedlockLease(\"another-lock\", \"abc\", Duration.ofSeconds(1)))"
+                            + " must throw IllegalArgumentException: reject a bad argument before anything reaches"
+                            + " Redis, naming it (skeleton Javadoc)")
+                    .isThrownBy(() -> redlock.release(new RedlockLease("another-lock", "abc", Duration.ofSeconds(1))));
         } finally {
             pool.close();
         }
@@ -336,8 +499,9 @@ class RedlockTest {
         return values;
     }
 
+    /** One command on one connection of its own (a plain {@code Jedis}: the test's view, not a client's). */
     private static <T> T onServer(LocalRedisServer server, Function<Jedis, T> command) {
-        try (Jedis jedis = new Jedis(server.address(), redis.clients.jedis.DefaultJedisClientConfig.builder()
+        try (Jedis jedis = new Jedis(server.address(), DefaultJedisClientConfig.builder().serverDefaultProtocol()
                 .timeoutMillis(2_000).build())) {
             return command.apply(jedis);
         }

@@ -1,33 +1,35 @@
 package workshop.redislocking;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 import workshop.redislocking.support.CommandLog;
 import workshop.redislocking.support.CommandLog.Command;
-import workshop.redislocking.support.HoldingPool;
+import workshop.redislocking.support.HoldingConnections;
 import workshop.redislocking.support.LocalRedis;
 import workshop.redislocking.support.LocalRedisServer;
 import workshop.redislocking.support.OnEachRedis;
 import workshop.redislocking.support.Redis;
 import workshop.redislocking.support.RedisTest;
+import workshop.redislocking.support.Secrets;
+import workshop.redislocking.support.Waiting;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.ThreadLeaks;
 
 /** Exercise 2: README "2. RenewingLock". */
 @RedisTest
-@SuppressWarnings("deprecation") // JedisPool: the API the exercises use
 class RenewingLockTest {
 
     /** Short, so the test sees several TTLs go by; 700 ms between renewal and expiry leave room for a loaded machine. */
@@ -40,9 +42,9 @@ class RenewingLockTest {
     private static final Duration CLOSE_GRACE = Duration.ofMillis(300);
 
     @OnEachRedis
-    void keepsTheLockThroughSeveralTtlsWhileTheLeaseIsOpen(Redis redis) {
+    void keepsTheLockThroughSeveralTtlsWhileTheLeaseIsOpen(Redis redis) throws Exception {
         String key = redis.key("lock");
-        RenewingLock lock = new RenewingLock(new RedisLock(redis.pool(), key, TTL), RENEW_EVERY);
+        RenewingLock lock = new RenewingLock(new RedisLock(redis.client(), key, TTL), RENEW_EVERY);
         try (Lease lease = lock.tryAcquire(WAIT).orElseThrow()) {
             long start = System.nanoTime();
             AtomicLong last = new AtomicLong(Long.MAX_VALUE);
@@ -76,9 +78,9 @@ class RenewingLockTest {
     }
 
     @OnEachRedis
-    void closeReleasesTheLockStopsRenewingAndLeavesNoThread(Redis redis) {
+    void closeReleasesTheLockStopsRenewingAndLeavesNoThread(Redis redis) throws Exception {
         String key = redis.key("lock");
-        RenewingLock lock = new RenewingLock(new RedisLock(redis.pool(), key, TTL), RENEW_EVERY);
+        RenewingLock lock = new RenewingLock(new RedisLock(redis.client(), key, TTL), RENEW_EVERY);
         try (CommandLog log = redis.monitor()) {
             Set<Long> before = ThreadLeaks.snapshot();
             Lease lease = lock.tryAcquire(WAIT).orElseThrow();
@@ -117,28 +119,36 @@ class RenewingLockTest {
      * after close() returned can extend a lock that another client holds by then.
      */
     @OnEachRedis
-    void closeWaitsForARenewalInFlightBeforeItReturns(Redis redis) throws InterruptedException {
+    void closeWaitsForARenewalInFlightBeforeItReturns(Redis redis) throws Exception {
         String key = redis.key("lock");
-        try (HoldingPool pool = new HoldingPool(redis.target()); CommandLog log = redis.monitor()) {
-            RenewingLock lock = new RenewingLock(new RedisLock(pool, key, TTL), RENEW_EVERY);
+        HoldingConnections pool = new HoldingConnections(redis.target());
+        RedisClient client = redis.newClient(pool); // closed (with pool) by redis after the test
+        try (CommandLog log = redis.monitor()) {
+            RenewingLock lock = new RenewingLock(new RedisLock(client, key, TTL), RENEW_EVERY);
             Lease lease = lock.tryAcquire(WAIT).orElseThrow();
-            Thread closer = new Thread(lease::close, "closer");
             boolean returnedDuringTheRenewal;
             Thread renewer;
+            pool.holdNext();
             try {
-                pool.holdNext();
                 renewer = pool.awaitHeld(DETECTION);
                 assertThat(renewer).withFailMessage("no renewal asked for a connection within %d ms of the lock being"
                         + " taken (renewEvery is %d ms)", DETECTION.toMillis(), RENEW_EVERY.toMillis()).isNotNull();
-
-                closer.start(); // close() while the renewal is in flight
-                await("close() to return or to wait").pollInSameThread().atMost(DETECTION).pollInterval(Duration.ofMillis(1))
-                        .until(() -> closer.getState() != Thread.State.NEW && closer.getState() != Thread.State.RUNNABLE);
-                closer.join(CLOSE_GRACE); // a correct close() keeps waiting for the held renewal
-                returnedDuringTheRenewal = !closer.isAlive();
-            } finally {
+            } catch (AssertionError | InterruptedException e) {
                 pool.letGo();
-                closer.join(HoldingPool.LONGEST_HOLD.toMillis() * 2);
+                throw e;
+            }
+            try (BlockingCall<Void> closer = BlockingCall.run("closer", lease::close)) { // close() while the renewal is in flight
+                try {
+                    await("close() to return or to wait").pollInSameThread().atMost(DETECTION)
+                            .pollInterval(Duration.ofMillis(1)).until(() -> closer.thread().getState() != Thread.State.NEW
+                                    && closer.thread().getState() != Thread.State.RUNNABLE);
+                    // A correct close() keeps waiting for the held renewal.
+                    returnedDuringTheRenewal = BlockingCall.joins(closer.thread(), CLOSE_GRACE);
+                } finally {
+                    pool.letGo();
+                }
+                closer.assertFinishesWithin(HoldingConnections.LONGEST_HOLD.multipliedBy(2), "close() did not return"
+                        + " after the held renewal was let go");
             }
             int closed = log.mark();
             boolean renewerAlive = renewer.isAlive();
@@ -160,9 +170,9 @@ class RenewingLockTest {
     }
 
     @OnEachRedis
-    void reportsLossWhenTheKeyDisappears(Redis redis) {
+    void reportsLossWhenTheKeyDisappears(Redis redis) throws Exception {
         String key = redis.key("lock");
-        RenewingLock lock = new RenewingLock(new RedisLock(redis.pool(), key, TTL), RENEW_EVERY);
+        RenewingLock lock = new RenewingLock(new RedisLock(redis.client(), key, TTL), RENEW_EVERY);
         try (Lease lease = lock.tryAcquire(WAIT).orElseThrow()) {
             assertThat(lease.isLost()).isFalse();
             redis.del(key); // an operator, a FLUSHALL, a failover to a replica that never saw the key...
@@ -174,14 +184,12 @@ class RenewingLockTest {
     }
 
     @OnEachRedis
-    void reportsLossWhenAnotherClientOwnsTheKeyAndLeavesItsLockAlone(Redis redis) {
+    void reportsLossWhenAnotherClientOwnsTheKeyAndLeavesItsLockAlone(Redis redis) throws Exception {
         String key = redis.key("lock");
-        RenewingLock lock = new RenewingLock(new RedisLock(redis.pool(), key, TTL), RENEW_EVERY);
+        RenewingLock lock = new RenewingLock(new RedisLock(redis.client(), key, TTL), RENEW_EVERY);
         try (Lease lease = lock.tryAcquire(WAIT).orElseThrow()) {
             // The lease expired unseen and another client took the lock, with a TTL of a minute.
-            try (Jedis jedis = redis.pool().getResource()) {
-                jedis.set(key, "another-client", SetParams.setParams().px(60_000));
-            }
+            redis.client().set(key, "another-client", SetParams.setParams().px(60_000));
 
             awaitLoss(lease, "another client owns the key");
             long ttl = redis.pttl(key);
@@ -195,9 +203,9 @@ class RenewingLockTest {
     }
 
     @Test
-    void reportsLossWhenTheServerIsGoneForLongerThanTheTtl(LocalRedis local) {
+    void reportsLossWhenTheServerIsGoneForLongerThanTheTtl(LocalRedis local) throws Exception {
         LocalRedisServer server = local.start();
-        JedisPool pool = server.newPool(LocalRedis.FAULT_TIMEOUT);
+        RedisClient pool = server.newClient(LocalRedis.FAULT_TIMEOUT);
         RenewingLock lock = new RenewingLock(new RedisLock(pool, "lock", TTL), RENEW_EVERY);
         Set<Long> before = ThreadLeaks.snapshot();
         Lease lease = lock.tryAcquire(WAIT).orElseThrow();
@@ -227,10 +235,10 @@ class RenewingLockTest {
     }
 
     @OnEachRedis
-    void aSecondClientCannotTakeTheLockWhileALeaseIsOpen(Redis redis) {
+    void aSecondClientCannotTakeTheLockWhileALeaseIsOpen(Redis redis) throws Exception {
         String key = redis.key("lock");
-        RenewingLock a = new RenewingLock(new RedisLock(redis.pool(), key, TTL), RENEW_EVERY);
-        RenewingLock b = new RenewingLock(new RedisLock(redis.newPool(), key, TTL), RENEW_EVERY);
+        RenewingLock a = new RenewingLock(new RedisLock(redis.client(), key, TTL), RENEW_EVERY);
+        RenewingLock b = new RenewingLock(new RedisLock(redis.newClient(), key, TTL), RENEW_EVERY);
         try (Lease lease = a.tryAcquire(WAIT).orElseThrow()) {
             Optional<Lease> other = b.tryAcquire(Duration.ofMillis(50));
             other.ifPresent(Lease::close);
@@ -243,23 +251,81 @@ class RenewingLockTest {
         }
     }
 
+    @OnEachRedis
+    void noToStringShowsTheTokensSecretValue(Redis redis) throws Exception {
+        RenewingLock lock = new RenewingLock(new RedisLock(redis.client(), redis.key("lock"), TTL), RENEW_EVERY);
+        try (Lease lease = lock.tryAcquire(WAIT).orElseThrow()) {
+            Secrets.assertHidden("Lease", lease, lease.token().value());
+            Secrets.assertHidden("RenewingLock", lock, lease.token().value());
+        }
+    }
+
+    @OnEachRedis
+    void aHugeWaitMeansAsLongAsItTakesAndANegativeOneMeansOneAttempt(Redis redis) throws Exception {
+        String key = redis.key("lock");
+        RenewingLock mine = new RenewingLock(new RedisLock(redis.client(), key, TTL), RENEW_EVERY);
+        Waiting.hugeAndNegativeWaits("RenewingLock", mine::tryAcquire, otherClient(redis, key),
+                lease -> ((Lease) lease).close());
+    }
+
+    @OnEachRedis
+    void anInterruptEndsTheWaitWithInterruptedExceptionAndLeavesNoKey(Redis redis) throws Exception {
+        String key = redis.key("lock");
+        RenewingLock mine = new RenewingLock(new RedisLock(redis.client(), key, TTL), RENEW_EVERY);
+        Waiting.interrupts("RenewingLock", mine::tryAcquire, otherClient(redis, key), () -> Arrays.asList(redis.get(key)));
+    }
+
+    /** Another client of the same lock (a plain RedisLock with its own connections, a long TTL). */
+    private static Waiting.OtherClient otherClient(Redis redis, String key) {
+        RedisLock other = new RedisLock(redis.newClient(), key, Duration.ofSeconds(30));
+        return new Waiting.OtherClient() {
+            private LockToken token;
+
+            @Override
+            public void take() throws InterruptedException {
+                token = other.tryAcquire(WAIT).orElseThrow(() -> new AssertionError("the other client could not"
+                        + " take a free lock"));
+            }
+
+            @Override
+            public void release() {
+                other.release(token);
+            }
+        };
+    }
+
     @Test
     void rejectsBadArgumentsClearly() {
         @SuppressWarnings("resource")
-        JedisPool pool = new JedisPool("127.0.0.1", 1); // never connected: every check comes first
+        RedisClient pool = RedisClient.create("127.0.0.1", 1); // never connected: every check comes first
         try {
             RedisLock redisLock = new RedisLock(pool, "lock", TTL);
-            assertThatThrownBy(() -> new RenewingLock(null, RENEW_EVERY)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RenewingLock(redisLock, null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> new RenewingLock(redisLock, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new RenewingLock(redisLock, Duration.ofMillis(-1)))
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> new RenewingLock(redisLock, TTL))
-                    .withFailMessage("renewEvery equal to the TTL must be rejected: the lock would expire between renewals")
-                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("new RenewingLock(null, RENEW_EVERY) must throw NullPointerException: reject null at"
+                            + " once, naming the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> new RenewingLock(null, RENEW_EVERY));
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("new RenewingLock(redisLock, null) must throw NullPointerException: reject null at"
+                            + " once, naming the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> new RenewingLock(redisLock, null));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("new RenewingLock(redisLock, Duration.ZERO) must throw IllegalArgumentException:"
+                            + " reject a bad argument before anything reaches Redis, naming it (skeleton Javadoc)")
+                    .isThrownBy(() -> new RenewingLock(redisLock, Duration.ZERO));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("new RenewingLock(redisLock, Duration.ofMillis(-1)) must throw"
+                            + " IllegalArgumentException: reject a bad argument before anything reaches Redis, naming"
+                            + " it (skeleton Javadoc)")
+                    .isThrownBy(() -> new RenewingLock(redisLock, Duration.ofMillis(-1)));
+            assertThatExceptionOfType(IllegalArgumentException.class)
+                    .as("renewEvery equal to the TTL must be rejected with IllegalArgumentException: the lock would"
+                            + " expire between renewals")
+                    .isThrownBy(() -> new RenewingLock(redisLock, TTL));
             RenewingLock lock = new RenewingLock(redisLock, RENEW_EVERY);
-            assertThatThrownBy(() -> lock.tryAcquire(null)).isInstanceOf(NullPointerException.class);
-            assertThatThrownBy(() -> lock.tryAcquire(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+            assertThatExceptionOfType(NullPointerException.class)
+                    .as("lock.tryAcquire(null) must throw NullPointerException: reject null at once, naming"
+                            + " the argument (Objects.requireNonNull)")
+                    .isThrownBy(() -> lock.tryAcquire(null));
         } finally {
             pool.close();
         }

@@ -8,8 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -31,20 +30,25 @@ import redis.clients.jedis.params.SetParams;
  * first client believes. Use it to avoid doing work twice; when correctness depends on it, make the
  * protected resource reject stale writers ({@link FencedLock}).
  *
- * <p>Thread-safe: instances hold no mutable state; each call borrows its own connection from the pool.
+ * <p>Waiting follows {@code java.util.concurrent}: a wait of zero or less means "one attempt, no waiting", a
+ * huge one (up to {@code Duration.ofSeconds(Long.MAX_VALUE)}) means "as long as it takes" (the wait is
+ * converted with {@code TimeUnit.NANOSECONDS.convert}, which saturates instead of overflowing), and an
+ * interrupt ends the wait with {@link InterruptedException}, its status cleared and no key left behind.
+ *
+ * <p>Thread-safe: instances hold no mutable state; Jedis's {@code RedisClient} is thread-safe (each command
+ * borrows a connection from the client's pool).
  */
-@SuppressWarnings("deprecation") // JedisPool: deprecated in Jedis 7 for RedisClient; the workshop keeps the classic pool
 public class RedisLock {
 
     /** Deletes the key only if it still holds the caller's value. Returns 1 if it deleted, else 0. */
-    static final String RELEASE = """
+    private static final String RELEASE = """
             if redis.call('get', KEYS[1]) == ARGV[1] then
                 return redis.call('del', KEYS[1])
             end
             return 0""";
 
     /** Sets a new TTL only if the key still holds the caller's value. Returns 1 if it did, else 0. */
-    static final String EXTEND = """
+    private static final String EXTEND = """
             if redis.call('get', KEYS[1]) == ARGV[1] then
                 return redis.call('pexpire', KEYS[1], ARGV[2])
             end
@@ -58,18 +62,22 @@ public class RedisLock {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final JedisPool pool;
+    private final RedisClient client;
     private final String name;
     private final Duration ttl;
 
     /**
-     * @param pool connections to the Redis server
-     * @param name the lock's name, also its Redis key; not empty
-     * @param ttl  how long the lock lives unless released or extended; at least 1 ms
+     * @param client the Redis server's client (Jedis {@code RedisClient}: thread-safe, pools its connections)
+     * @param name   the lock's name, also its Redis key; not empty or blank
+     * @param ttl    how long the lock lives unless released or extended; at least 1 ms
      */
-    public RedisLock(JedisPool pool, String name, Duration ttl) {
-        this.pool = Objects.requireNonNull(pool, "pool");
-        this.name = requireName(name, "name");
+    public RedisLock(RedisClient client, String name, Duration ttl) {
+        this.client = Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name must not be empty or blank, was \"" + name + "\"");
+        }
+        this.name = name;
         this.ttl = requireMillis(ttl, "ttl");
     }
 
@@ -85,23 +93,33 @@ public class RedisLock {
 
     /**
      * Tries to take the lock, retrying after short random pauses until {@code wait} has passed. Makes at
-     * least one attempt. An interrupt ends the wait early: the method returns empty and the thread's
-     * interrupt status is set.
+     * least one attempt; a wait of zero or less means that one attempt only.
      *
-     * @param wait how long to keep trying; more than zero
+     * @param wait how long to keep trying; a huge wait means as long as it takes
      * @return the token that proves ownership, or empty if the lock stayed taken
+     * @throws InterruptedException if the thread is interrupted before or while it waits (the interrupt
+     *                              status is cleared; this call left no key behind)
      */
-    public Optional<LockToken> tryAcquire(Duration wait) {
-        requirePositive(wait, "wait");
+    public Optional<LockToken> tryAcquire(Duration wait) throws InterruptedException {
+        Objects.requireNonNull(wait, "wait");
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before trying to take " + name);
+        }
+        long waitNanos = TimeUnit.NANOSECONDS.convert(wait); // saturates: no ArithmeticException
+        long start = System.nanoTime();
         LockToken token = new LockToken(name, newTokenValue());
-        long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             if (trySet(token.value())) {
                 return Optional.of(token);
             }
-            if (!pauseBeforeRetry(deadline)) {
+            long elapsed = System.nanoTime() - start;
+            if (elapsed >= waitNanos) { // not "remaining <= 0": waitNanos - elapsed overflows for a huge negative wait
                 return Optional.empty();
             }
+            long remaining = waitNanos - elapsed;
+            long pause = Math.min(remaining, TimeUnit.MICROSECONDS.toNanos(
+                    ThreadLocalRandom.current().nextLong(1, MAX_RETRY_DELAY_MICROS + 1)));
+            TimeUnit.NANOSECONDS.sleep(pause); // random, so that clients that collided do not retry in lockstep
         }
     }
 
@@ -114,9 +132,7 @@ public class RedisLock {
      */
     public boolean release(LockToken token) {
         requireOwnToken(token);
-        try (Jedis jedis = pool.getResource()) {
-            return Long.valueOf(1).equals(jedis.eval(RELEASE, List.of(name), List.of(token.value())));
-        }
+        return Long.valueOf(1).equals(client.eval(RELEASE, List.of(name), List.of(token.value())));
     }
 
     /**
@@ -128,16 +144,17 @@ public class RedisLock {
     public boolean extend(LockToken token, Duration ttl) {
         requireOwnToken(token);
         requireMillis(ttl, "ttl");
-        try (Jedis jedis = pool.getResource()) {
-            return Long.valueOf(1).equals(jedis.eval(EXTEND, List.of(name),
-                    List.of(token.value(), Long.toString(ttl.toMillis()))));
-        }
+        return Long.valueOf(1).equals(client.eval(EXTEND, List.of(name),
+                List.of(token.value(), Long.toString(ttl.toMillis()))));
+    }
+
+    @Override
+    public String toString() {
+        return "RedisLock[" + name + ", ttl " + ttl + "]";
     }
 
     private boolean trySet(String value) {
-        try (Jedis jedis = pool.getResource()) {
-            return "OK".equals(jedis.set(name, value, SetParams.setParams().nx().px(ttl.toMillis())));
-        }
+        return "OK".equals(client.set(name, value, SetParams.setParams().nx().px(ttl.toMillis())));
     }
 
     private void requireOwnToken(LockToken token) {
@@ -147,56 +164,20 @@ public class RedisLock {
         }
     }
 
-    /**
-     * Sleeps a random 1 us to {@value #MAX_RETRY_DELAY_MICROS} us (random, so that clients that collided
-     * do not retry in lockstep), but not past {@code deadline} ({@code System.nanoTime()} based).
-     *
-     * @return false if the deadline has passed or the thread was interrupted (its interrupt status is
-     *     then set again): stop trying
-     */
-    static boolean pauseBeforeRetry(long deadline) {
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-            return false;
-        }
-        long pause = Math.min(remaining, TimeUnit.MICROSECONDS.toNanos(
-                ThreadLocalRandom.current().nextLong(1, MAX_RETRY_DELAY_MICROS + 1)));
-        try {
-            TimeUnit.NANOSECONDS.sleep(pause);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** A fresh random value: {@value #TOKEN_BYTES} bytes from {@link SecureRandom}, in hex. */
-    static String newTokenValue() {
+    private static String newTokenValue() {
         byte[] bytes = new byte[TOKEN_BYTES];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }
 
-    static String requireName(String name, String what) {
-        Objects.requireNonNull(name, what);
-        if (name.isBlank()) {
-            throw new IllegalArgumentException(what + " must not be empty or blank, was \"" + name + "\"");
-        }
-        return name;
-    }
-
-    static Duration requireMillis(Duration duration, String what) {
+    private static Duration requireMillis(Duration duration, String what) {
         Objects.requireNonNull(duration, what);
-        if (duration.toMillis() < 1) {
+        if (duration.compareTo(Duration.ofMillis(1)) < 0) {
             throw new IllegalArgumentException(what + " must be at least 1 ms, was " + duration);
         }
-        return duration;
-    }
-
-    static Duration requirePositive(Duration duration, String what) {
-        Objects.requireNonNull(duration, what);
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(what + " must be more than zero, was " + duration);
+        if (duration.compareTo(Duration.ofMillis(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException(what + " must fit in a Redis TTL (Long.MAX_VALUE ms), was " + duration);
         }
         return duration;
     }

@@ -36,7 +36,10 @@ public class RenewingLock {
      */
     public RenewingLock(RedisLock lock, Duration renewEvery) {
         this.lock = Objects.requireNonNull(lock, "lock");
-        RedisLock.requirePositive(renewEvery, "renewEvery");
+        Objects.requireNonNull(renewEvery, "renewEvery");
+        if (renewEvery.isNegative() || renewEvery.isZero()) {
+            throw new IllegalArgumentException("renewEvery must be more than zero, was " + renewEvery);
+        }
         if (renewEvery.compareTo(lock.ttl()) >= 0) {
             throw new IllegalArgumentException("renewEvery (" + renewEvery + ") must be less than the lock's ttl ("
                     + lock.ttl() + "), or the lock expires between two renewals");
@@ -45,11 +48,14 @@ public class RenewingLock {
     }
 
     /**
-     * Tries to take the lock (see {@link RedisLock#tryAcquire}) and, if it got it, starts renewing it.
+     * Tries to take the lock (see {@link RedisLock#tryAcquire}: a wait of zero or less means one attempt, a
+     * huge one as long as it takes) and, if it got it, starts renewing it.
      *
      * @return the open lease, or empty if the lock stayed taken for {@code wait}
+     * @throws InterruptedException if the thread is interrupted before or while it waits (status cleared,
+     *                              no key left behind)
      */
-    public Optional<Lease> tryAcquire(Duration wait) {
+    public Optional<Lease> tryAcquire(Duration wait) throws InterruptedException {
         long acquiring = System.nanoTime(); // the TTL started no earlier than this
         return lock.tryAcquire(wait).map(token -> {
             RenewedLease lease = new RenewedLease(token, acquiring);
@@ -108,7 +114,7 @@ public class RenewingLock {
                 return false; // the key expired or another client owns it now
             } catch (JedisException e) {
                 // The server did not answer. The lock survives until its TTL runs out; keep trying until then.
-                return System.nanoTime() - lastConfirmedNanos < lock.ttl().toNanos();
+                return System.nanoTime() - lastConfirmedNanos < TimeUnit.NANOSECONDS.convert(lock.ttl());
             }
         }
 
@@ -157,7 +163,7 @@ public class RenewingLock {
 
         @Override
         public String toString() {
-            return "Lease[" + token.name() + (lost ? ", lost]" : "]");
+            return "Lease[" + token + (lost ? ", lost]" : "]"); // LockToken.toString() hides the secret value
         }
     }
 }

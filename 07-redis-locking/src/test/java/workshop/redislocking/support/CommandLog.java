@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
@@ -71,8 +72,10 @@ public final class CommandLog implements AutoCloseable {
 
     CommandLog(HostAndPort address, JedisClientConfig config, String prefix) {
         this.prefix = prefix;
-        this.monitor = new Jedis(address, config);
-        this.control = new Jedis(address, config);
+        // A single Jedis connection (MONITOR needs one): it speaks RESP2, so say so rather than have it warn.
+        JedisClientConfig single = DefaultJedisClientConfig.builder().from(config).serverDefaultProtocol().build();
+        this.monitor = new Jedis(address, single);
+        this.control = new Jedis(address, single);
         this.reader = new Thread(() -> {
             try {
                 monitor.monitor(new JedisMonitor() {

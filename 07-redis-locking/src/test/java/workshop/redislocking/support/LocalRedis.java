@@ -3,7 +3,7 @@ package workshop.redislocking.support;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Real {@code redis-server} processes that one test starts, breaks and throws away: the only servers
@@ -11,10 +11,9 @@ import redis.clients.jedis.JedisPool;
  * its class is a {@link RedisTest}; every server it started is stopped when the test ends, also when it
  * fails or runs out of time.
  */
-@SuppressWarnings("deprecation") // JedisPool and Builder.ssl: deprecated in Jedis 7; the exercises use the pool API
 public final class LocalRedis implements AutoCloseable {
 
-    /** Connect and read timeout of pools in fault tests: a frozen server costs at most this per command. */
+    /** Connect and read timeout of clients in fault tests: a frozen server costs at most this per command. */
     public static final Duration FAULT_TIMEOUT = Duration.ofMillis(250);
 
     private final List<LocalRedisServer> servers = new ArrayList<>();
@@ -33,9 +32,12 @@ public final class LocalRedis implements AutoCloseable {
         return started;
     }
 
-    /** One new pool per server, with the short {@link #FAULT_TIMEOUT}: one client's view of the servers. */
-    public static List<JedisPool> pools(List<LocalRedisServer> servers) {
-        return servers.stream().map(s -> s.newPool(FAULT_TIMEOUT)).toList();
+    /**
+     * One new client per server, with the short {@link #FAULT_TIMEOUT}: one process's view of the servers.
+     * Closed with the servers.
+     */
+    public static List<RedisClient> clients(List<LocalRedisServer> servers) {
+        return servers.stream().map(s -> s.newClient(FAULT_TIMEOUT)).toList();
     }
 
     @Override

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 import redis.embedded.core.ExecutableProvider;
 import workshop.testkit.ReusableServers;
 
@@ -41,7 +41,6 @@ import workshop.testkit.ReusableServers;
  * test JVM exits first, and, should the JVM have died without running its hooks, by the next test JVM,
  * which reaps the servers a dead JVM left behind (see {@link Reaper}).
  */
-@SuppressWarnings("deprecation") // JedisPool and Builder.ssl: deprecated in Jedis 7; the exercises use the pool API
 public final class LocalRedisServer implements AutoCloseable {
 
     /** The kind of server, for {@link ReusableServers}. */
@@ -65,7 +64,7 @@ public final class LocalRedisServer implements AutoCloseable {
     }
 
     private final int port;
-    private final List<JedisPool> pools = new ArrayList<>();
+    private final List<RedisClient> clients = new ArrayList<>();
     private Process process; // guarded by this
     private long pid; // guarded by this
     private boolean frozen; // guarded by this
@@ -117,13 +116,20 @@ public final class LocalRedisServer implements AutoCloseable {
     }
 
     /**
-     * A new pool of connections to this server with the given connect and read timeout (keep it short in
-     * fault tests, so a frozen server costs at most that long). Closed with the server.
+     * A new client (its own pool of connections) to this server with the given connect and read timeout
+     * (keep it short in fault tests, so a frozen server costs at most that long). Closed with the server.
      */
-    public synchronized JedisPool newPool(Duration timeout) {
-        JedisPool pool = RedisTarget.embedded(this).newPool(timeout);
-        pools.add(pool);
-        return pool;
+    public synchronized RedisClient newClient(Duration timeout) {
+        RedisClient client = RedisTarget.embedded(this).newClient(timeout);
+        clients.add(client);
+        return client;
+    }
+
+    /** A new client whose connections come from {@code connections} (a test's fault injector). Closed with the server. */
+    public synchronized RedisClient newClient(Duration timeout, redis.clients.jedis.providers.ConnectionProvider connections) {
+        RedisClient client = RedisTarget.embedded(this).newClient(timeout, connections);
+        clients.add(client);
+        return client;
     }
 
     /** SIGKILL: the server dies at once, with all its keys. */
@@ -174,13 +180,13 @@ public final class LocalRedisServer implements AutoCloseable {
     }
 
     /**
-     * Stops the server (also a frozen one) and closes the pools made by {@link #newPool}. In watch mode a
+     * Stops the server (also a frozen one) and closes the clients made by {@link #newClient}. In watch mode a
      * healthy server is emptied and kept for the next test instead (see {@link ReusableServers}).
      */
     @Override
     public synchronized void close() {
-        pools.forEach(JedisPool::close);
-        pools.clear();
+        clients.forEach(RedisClient::close);
+        clients.clear();
         if (ReusableServers.enabled() && process != null && process.isAlive() && !frozen && emptied()) {
             ReusableServers.offer(KIND, new ReusableServers.Idle(process, port, pid));
             process = null;
@@ -192,7 +198,7 @@ public final class LocalRedisServer implements AutoCloseable {
 
     /** Deletes every key and script; false if the server does not answer. Call only when holding this. */
     private boolean emptied() {
-        try (Jedis jedis = new Jedis(address(), DefaultJedisClientConfig.builder().timeoutMillis(1_000).build())) {
+        try (Jedis jedis = new Jedis(address(), DefaultJedisClientConfig.builder().serverDefaultProtocol().timeoutMillis(1_000).build())) {
             jedis.flushAll();
             jedis.scriptFlush();
             return true;
@@ -275,7 +281,7 @@ public final class LocalRedisServer implements AutoCloseable {
         }
         process = started;
         RUNNING.add(this);
-        try (Jedis jedis = new Jedis(address(), DefaultJedisClientConfig.builder().timeoutMillis(
+        try (Jedis jedis = new Jedis(address(), DefaultJedisClientConfig.builder().serverDefaultProtocol().timeoutMillis(
                 Math.toIntExact(START_TIMEOUT.toMillis())).build())) {
             pid = Long.parseLong(infoField(jedis.info("server"), "process_id"));
         } catch (RuntimeException e) {

@@ -6,31 +6,29 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.awaitility.Awaitility;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * One test's view of one Redis server: pools to connect with, key names of its own (a random prefix,
+ * One test's view of one Redis server: clients to connect with, key names of its own (a random prefix,
  * so tests never collide, also on a shared external server) and a few commands to inspect and disturb
- * the keys. Closing it deletes every key with the test's prefix and closes its pools (JUnit closes it
+ * the keys. Closing it deletes every key with the test's prefix and closes its clients (JUnit closes it
  * after the test, also when the test fails).
  */
-@SuppressWarnings("deprecation") // JedisPool and Builder.ssl: deprecated in Jedis 7; the exercises use the pool API
 public final class Redis implements AutoCloseable {
 
     private final RedisTarget target;
     private final String prefix;
-    private final List<JedisPool> pools = new ArrayList<>();
-    private final JedisPool pool;
+    private final List<RedisClient> clients = new ArrayList<>();
+    private final RedisClient client;
 
     Redis(RedisTarget target) {
         this.target = target;
         byte[] random = new byte[6];
         ThreadLocalRandom.current().nextBytes(random);
         this.prefix = "workshop:07:" + HexFormat.of().formatHex(random) + ":";
-        this.pool = newPool();
+        this.client = newClient();
     }
 
     /** The server this test runs against. */
@@ -38,16 +36,24 @@ public final class Redis implements AutoCloseable {
         return target;
     }
 
-    /** A pool for the code under test and for the test's own checks. */
-    public JedisPool pool() {
-        return pool;
+    /** A client for the code under test and for the test's own checks. */
+    public RedisClient client() {
+        return client;
     }
 
-    /** A pool of its own: another client, with its own connections. Closed with this object. */
-    public synchronized JedisPool newPool() {
-        JedisPool p = target.newPool(RedisTarget.TIMEOUT);
-        pools.add(p);
-        return p;
+    /** A client of its own, with its own connections: another process, as far as Redis can tell. Closed with this object. */
+    public synchronized RedisClient newClient() {
+        return keep(target.newClient(RedisTarget.TIMEOUT));
+    }
+
+    /** A client whose connections come from {@code connections}. Closed with this object. */
+    public synchronized RedisClient newClient(redis.clients.jedis.providers.ConnectionProvider connections) {
+        return keep(target.newClient(RedisTarget.TIMEOUT, connections));
+    }
+
+    private RedisClient keep(RedisClient c) {
+        clients.add(c);
+        return c;
     }
 
     /** A key name that belongs to this test alone. */
@@ -56,34 +62,24 @@ public final class Redis implements AutoCloseable {
     }
 
     public String get(String key) {
-        try (Jedis jedis = pool.getResource()) {
-            return jedis.get(key);
-        }
+        return client.get(key);
     }
 
     public void set(String key, String value) {
-        try (Jedis jedis = pool.getResource()) {
-            jedis.set(key, value);
-        }
+        client.set(key, value);
     }
 
     /** Milliseconds to live: -2 when the key does not exist, -1 when it never expires. */
     public long pttl(String key) {
-        try (Jedis jedis = pool.getResource()) {
-            return jedis.pttl(key);
-        }
+        return client.pttl(key);
     }
 
     public boolean exists(String key) {
-        try (Jedis jedis = pool.getResource()) {
-            return jedis.exists(key);
-        }
+        return client.exists(key);
     }
 
     public void del(String key) {
-        try (Jedis jedis = pool.getResource()) {
-            jedis.del(key);
-        }
+        client.del(key);
     }
 
     /**
@@ -91,11 +87,30 @@ public final class Redis implements AutoCloseable {
      * gone. Tests never sleep for a TTL: they force the expiry.
      */
     public void forceExpiry(String key) {
-        try (Jedis jedis = pool.getResource()) {
-            jedis.pexpire(key, 1);
-        }
+        client.pexpire(key, 1);
         Awaitility.await(key + " to expire").pollInSameThread().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(2))
                 .until(() -> !exists(key));
+    }
+
+    /**
+     * Lets time pass, as far as Redis can tell: every key of this test that has a TTL expires now (as in
+     * {@link #forceExpiry}); keys without a TTL stay. Returns the keys that expired.
+     */
+    public List<String> expireEverythingThatExpires() {
+        List<String> expired = new ArrayList<>();
+        ScanParams match = new ScanParams().match(prefix + "*").count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = client.scan(cursor, match);
+            for (String key : page.getResult()) {
+                if (client.pttl(key) > 0) {
+                    expired.add(key);
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        expired.forEach(this::forceExpiry);
+        return expired;
     }
 
     /** Starts recording the commands that touch this test's keys ({@code MONITOR}). */
@@ -103,16 +118,16 @@ public final class Redis implements AutoCloseable {
         return new CommandLog(target.address(), target.config(RedisTarget.TIMEOUT), prefix);
     }
 
-    /** Deletes this test's keys and closes its pools. */
+    /** Deletes this test's keys and closes its clients. */
     @Override
     public synchronized void close() {
-        try (Jedis jedis = pool.getResource()) {
+        try {
             ScanParams match = new ScanParams().match(prefix + "*").count(1000);
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
-                ScanResult<String> page = jedis.scan(cursor, match);
+                ScanResult<String> page = client.scan(cursor, match);
                 if (!page.getResult().isEmpty()) {
-                    jedis.del(page.getResult().toArray(String[]::new));
+                    client.del(page.getResult().toArray(String[]::new));
                 }
                 cursor = page.getCursor();
             } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
@@ -122,9 +137,8 @@ public final class Redis implements AutoCloseable {
                 System.err.println("[redis] could not delete the keys " + prefix + "* on " + target + ": " + e);
             }
         } finally {
-            pool.close();
-            pools.forEach(JedisPool::close);
-            pools.clear();
+            clients.forEach(RedisClient::close); // the first is client
+            clients.clear();
         }
     }
 

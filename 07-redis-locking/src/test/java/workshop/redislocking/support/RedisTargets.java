@@ -2,6 +2,7 @@ package workshop.redislocking.support;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.params.provider.Arguments;
@@ -15,10 +16,16 @@ import org.junit.jupiter.params.support.ParameterDeclarations;
  */
 public final class RedisTargets implements ArgumentsProvider {
 
-    /** Names an external Redis, e.g. {@code redis://127.0.0.1:6379}: tests run on it as well. */
+    /**
+     * Names an external Redis, e.g. {@code redis://127.0.0.1:6379}: tests run on it as well. An environment
+     * variable, or the system property {@code -Dworkshop.redis.url=...} (as 06's settings).
+     */
     public static final String REDIS_URL = "WORKSHOP_REDIS_URL";
 
-    /** {@code true}: also run on a Redis in a Docker container (Testcontainers), where Docker runs. */
+    /**
+     * {@code true}: also run on a Redis in a Docker container (Testcontainers), where Docker runs. An
+     * environment variable, or the system property {@code -Dworkshop.testcontainers=true}.
+     */
     public static final String TESTCONTAINERS = "WORKSHOP_TESTCONTAINERS";
 
     @Override
@@ -27,6 +34,18 @@ public final class RedisTargets implements ArgumentsProvider {
         Servers servers = owner.getStore(RedisExtension.NAMESPACE).getOrComputeIfAbsent(Servers.class, k -> new Servers(),
                 Servers.class);
         return servers.targets().stream().map(t -> Arguments.of(new Redis(t)));
+    }
+
+    /**
+     * A setting: the environment variable {@code variable}, else the system property of the same name in
+     * lower case with dots ({@code WORKSHOP_REDIS_URL}: {@code workshop.redis.url}); null when neither is set.
+     */
+    static String setting(String variable) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            value = System.getProperty(variable.toLowerCase(Locale.ROOT).replace('_', '.'));
+        }
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     /** The servers of one test class. */
@@ -38,11 +57,11 @@ public final class RedisTargets implements ArgumentsProvider {
             LocalRedisServer embedded = LocalRedisServer.start();
             owned.add(embedded::close);
             targets.add(RedisTarget.embedded(embedded));
-            String url = System.getenv(REDIS_URL);
-            if (url != null && !url.isBlank()) {
-                targets.add(RedisTarget.fromUrl(REDIS_URL + " " + url.trim(), url));
+            String url = setting(REDIS_URL);
+            if (url != null) {
+                targets.add(RedisTarget.fromUrl(REDIS_URL, url));
             }
-            if (Boolean.parseBoolean(System.getenv(TESTCONTAINERS))) {
+            if (Boolean.parseBoolean(setting(TESTCONTAINERS))) {
                 ContainerRedis.startIfDockerRuns().ifPresent(container -> {
                     owned.add(container::close);
                     targets.add(container.target());

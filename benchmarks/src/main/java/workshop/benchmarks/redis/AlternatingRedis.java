@@ -7,8 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 import workshop.benchmarks.RunMode;
 import workshop.benchmarks.report.Latencies;
@@ -24,7 +23,6 @@ import workshop.redislocking.RedisLock;
  * CPU or not, with the server pinned to the same or the other CPU: the placement decides the round trip.
  * Writes its numbers as facts {@code 8-alternating-<placement>.tsv}.
  */
-@SuppressWarnings("deprecation") // JedisPool: deprecated in Jedis 7; the workshop uses the classic pool
 public final class AlternatingRedis {
 
     private static final String[] OPS = {"2x PING", "RedisLock", "Redisson RLock", "bare SET NX PX + script"};
@@ -46,19 +44,19 @@ public final class AlternatingRedis {
     public static void run(RunMode mode, Path out, String placement, int serverCpu) throws Exception {
         Latencies[] latencies = {new Latencies(), new Latencies(), new Latencies(), new Latencies()};
         try (RedisServer server = RedisServer.start(serverCpu)) {
-            JedisPool pool = server.newPool();
-            RedisLock lock = new RedisLock(pool, "bench:alternating", Duration.ofSeconds(10));
+            RedisClient client = server.newClient();
+            RedisLock lock = new RedisLock(client, "bench:alternating", Duration.ofSeconds(10));
             RedissonClient redisson = RedisLockBenchmark.newRedisson(server);
             try {
                 RLock rlock = redisson.getLock("bench:alternating:redisson");
                 // Warm-up: JIT, connections, Lua script cache.
                 long warmupEnd = System.nanoTime() + mode.harnessRun().toNanos() / 2;
                 while (System.nanoTime() - warmupEnd < 0) {
-                    runRound(pool, lock, rlock, null);
+                    runRound(client, lock, rlock, null);
                 }
                 long end = System.nanoTime() + mode.harnessRun().toNanos() * 2;
                 while (System.nanoTime() - end < 0) {
-                    runRound(pool, lock, rlock, latencies);
+                    runRound(client, lock, rlock, latencies);
                 }
             } finally {
                 redisson.shutdown(0, 5, TimeUnit.SECONDS);
@@ -76,7 +74,8 @@ public final class AlternatingRedis {
                 latencies[1].percentile(50) / 1000, latencies[0].percentile(50) / 1000, latencies[2].percentile(50) / 1000);
     }
 
-    private static void runRound(JedisPool pool, RedisLock lock, RLock rlock, Latencies[] record) {
+    private static void runRound(RedisClient client, RedisLock lock, RLock rlock, Latencies[] record)
+            throws InterruptedException {
         // A fresh random order every round: each operation follows every other equally often, so what one
         // leaves behind (Redisson's event-loop threads still busy, say) does not always land on the same next one.
         int[] order = {0, 1, 2, 3};
@@ -91,12 +90,8 @@ public final class AlternatingRedis {
             long start = System.nanoTime();
             switch (op) {
                 case 0 -> {
-                    try (Jedis jedis = pool.getResource()) {
-                        check("PONG".equals(jedis.ping()));
-                    }
-                    try (Jedis jedis = pool.getResource()) {
-                        check("PONG".equals(jedis.ping()));
-                    }
+                    check("PONG".equals(client.ping()));
+                    check("PONG".equals(client.ping()));
                 }
                 case 1 -> {
                     LockToken token = lock.tryAcquire(Duration.ofSeconds(1)).orElseThrow();
@@ -108,12 +103,8 @@ public final class AlternatingRedis {
                 }
                 default -> {
                     // The protocol alone, without RedisLock's token generation and checks: a fixed value.
-                    try (Jedis jedis = pool.getResource()) {
-                        check("OK".equals(jedis.set("bench:bare", "bare-token", SetParams.setParams().nx().px(10_000))));
-                    }
-                    try (Jedis jedis = pool.getResource()) {
-                        check(Long.valueOf(1).equals(jedis.eval(RELEASE, List.of("bench:bare"), List.of("bare-token"))));
-                    }
+                    check("OK".equals(client.set("bench:bare", "bare-token", SetParams.setParams().nx().px(10_000))));
+                    check(Long.valueOf(1).equals(client.eval(RELEASE, List.of("bench:bare"), List.of("bare-token"))));
                 }
             }
             long took = System.nanoTime() - start;

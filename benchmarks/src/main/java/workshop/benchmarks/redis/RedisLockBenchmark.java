@@ -16,8 +16,7 @@ import org.redisson.Redisson;
 import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 import workshop.redislocking.LockToken;
 import workshop.redislocking.RedisLock;
 import workshop.redislocking.Redlock;
@@ -30,7 +29,6 @@ import workshop.redislocking.RedlockLease;
  * for one lock (how each client waits for a busy lock).
  */
 @State(Scope.Benchmark)
-@SuppressWarnings("deprecation") // JedisPool: deprecated in Jedis 7; the workshop uses the classic pool
 public class RedisLockBenchmark {
 
     private static final Duration TTL = Duration.ofSeconds(10);
@@ -43,14 +41,14 @@ public class RedisLockBenchmark {
     public boolean shared;
 
     private List<RedisServer> servers;
-    private List<JedisPool> pools;
+    private List<RedisClient> clients;
     private RedissonClient redisson;
     private final AtomicInteger threadIds = new AtomicInteger();
 
     @Setup(Level.Trial)
     public void start() {
         servers = RedisServer.start(impl.startsWith("Redlock") ? 5 : 1, -1);
-        pools = servers.stream().map(RedisServer::newPool).toList();
+        clients = servers.stream().map(RedisServer::newClient).toList();
         if (impl.startsWith("Redisson")) {
             redisson = newRedisson(servers.getFirst());
         }
@@ -78,14 +76,14 @@ public class RedisLockBenchmark {
         RedisLock redisLock;
         Redlock redlock;
         RLock rlock;
-        JedisPool pool;
+        RedisClient redis;
 
         @Setup(Level.Trial)
         public void create(RedisLockBenchmark bench) {
             String name = "bench:lock:" + (bench.shared ? "shared" : "t" + bench.threadIds.incrementAndGet());
-            pool = bench.pools.getFirst();
-            redisLock = new RedisLock(pool, name, TTL);
-            redlock = new Redlock(bench.pools, name, TTL);
+            redis = bench.clients.getFirst();
+            redisLock = new RedisLock(redis, name, TTL);
+            redlock = new Redlock(bench.clients, name, TTL);
             if (bench.redisson != null) {
                 rlock = bench.redisson.getLock(name);
             }
@@ -93,15 +91,11 @@ public class RedisLockBenchmark {
     }
 
     @Benchmark
-    public void acquireRelease(Client client, Blackhole bh) {
+    public void acquireRelease(Client client, Blackhole bh) throws InterruptedException {
         switch (impl) {
             case "2x PING" -> {
-                try (Jedis jedis = client.pool.getResource()) {
-                    bh.consume(jedis.ping());
-                }
-                try (Jedis jedis = client.pool.getResource()) {
-                    bh.consume(jedis.ping());
-                }
+                bh.consume(client.redis.ping());
+                bh.consume(client.redis.ping());
             }
             case "RedisLock" -> {
                 LockToken token = client.redisLock.tryAcquire(WAIT).orElseThrow(() -> new IllegalStateException("no lock"));

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisClient;
 import redis.embedded.core.ExecutableProvider;
 
 /**
@@ -26,7 +26,6 @@ import redis.embedded.core.ExecutableProvider;
  * Optionally pinned to one CPU ({@code taskset}, Linux), so that the client/server placement is known.
  * {@link #close()} kills it; a shutdown hook kills whatever is still running when the JVM exits.
  */
-@SuppressWarnings("deprecation") // JedisPool: deprecated in Jedis 7; the workshop uses the classic pool
 public final class RedisServer implements AutoCloseable {
 
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
@@ -37,7 +36,7 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Process process;
-    private final List<JedisPool> pools = new ArrayList<>();
+    private final List<RedisClient> clients = new ArrayList<>();
 
     private RedisServer(int port, Process process) {
         this.port = port;
@@ -80,22 +79,22 @@ public final class RedisServer implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** A pool of connections to this server (closed with the server). */
-    public synchronized JedisPool newPool() {
-        org.apache.commons.pool2.impl.GenericObjectPoolConfig<Jedis> config = new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>();
+    /** A client of this server, with its own pool of connections (closed with the server). */
+    public synchronized RedisClient newClient() {
+        redis.clients.jedis.ConnectionPoolConfig config = new redis.clients.jedis.ConnectionPoolConfig();
         config.setMaxTotal(16);
         config.setMaxWait(Duration.ofSeconds(5));
         config.setJmxEnabled(false);
-        JedisPool pool = new JedisPool(config, new HostAndPort("127.0.0.1", port),
-                DefaultJedisClientConfig.builder().timeoutMillis(2_000).build());
-        pools.add(pool);
-        return pool;
+        RedisClient client = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", port))
+                .clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(2_000).build()).poolConfig(config).build();
+        clients.add(client);
+        return client;
     }
 
     @Override
     public synchronized void close() {
-        pools.forEach(JedisPool::close);
-        pools.clear();
+        clients.forEach(RedisClient::close);
+        clients.clear();
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
@@ -118,7 +117,7 @@ public final class RedisServer implements AutoCloseable {
         // Wait until it answers (with --loglevel warning it prints nothing when it is ready).
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
-            try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder().timeoutMillis(1_000).build())) {
+            try (Jedis jedis = new Jedis(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder().serverDefaultProtocol().timeoutMillis(1_000).build())) {
                 if ("PONG".equals(jedis.ping())) {
                     return process;
                 }
