@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
 
-/** Exercise 7: README "5. HighWaterMark". */
+/** Exercise 5: README "5. HighWaterMark". */
 @Param(name = "value", gen = LongGen.class, conf = "1:6")
 public class HighWaterMarkTest {
 

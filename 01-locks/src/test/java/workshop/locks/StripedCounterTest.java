@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import workshop.testkit.Concurrently;
 
-/** Exercise 5: README "4. Counters". The shared tests are in {@link CounterContract}. */
+/** Exercise 4: README "4. Counters". The shared tests are in {@link CounterContract}. */
 public class StripedCounterTest extends CounterContract {
 
     @Override
