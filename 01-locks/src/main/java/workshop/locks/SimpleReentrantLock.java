@@ -23,10 +23,15 @@ public class SimpleReentrantLock {
     }
 
     /**
-     * Waits at most {@code timeout} for the lock.
+     * Waits at most {@code timeout} for the lock. A free lock, or one this thread already holds, is taken at once whatever the timeout; a timeout of zero or
+     * less means "do not wait" (false if the lock is taken); any {@code Duration} is accepted, and a huge one
+     * (up to {@code Duration.ofSeconds(Long.MAX_VALUE)}) means "as long as it takes": convert it with
+     * {@code TimeUnit.NANOSECONDS.convert(timeout)}, which saturates, not {@code timeout.toNanos()}, which throws
+     * {@code ArithmeticException} beyond about 292 years.
      *
      * @return true if the lock was taken, false if the time ran out
-     * @throws InterruptedException if the thread is interrupted while waiting
+     * @throws InterruptedException if the thread is interrupted while waiting, or was already interrupted when it
+     *     called (checked first, even when the lock is free); the interrupt status is then cleared
      */
     public boolean tryLock(Duration timeout) throws InterruptedException {
         throw new UnsupportedOperationException("TODO 01-locks exercise 3: SimpleReentrantLock.tryLock(Duration)");

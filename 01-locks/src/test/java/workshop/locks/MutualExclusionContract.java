@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Timeout;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.ThreadReports;
+import workshop.testkit.Timeouts;
 
 /**
  * What every lock in this module must do: {@link SimpleMutexTest} and {@link SimpleReentrantLockTest}
@@ -308,6 +310,68 @@ public abstract class MutualExclusionContract {
             }
             return took;
         })).withFailMessage("after an interrupted tryLock, the free lock could not be taken: the waiter left it broken").isTrue();
+    }
+
+    @Test
+    void timedTryLockAcceptsAnyDurationAsTheJdkDoes() throws Exception {
+        LockUnderTest lock = newLock();
+        for (Duration timeout : new Duration[] {Timeouts.FOREVER, Duration.ZERO, Timeouts.MOST_NEGATIVE}) {
+            String call = "tryLock(" + show(timeout) + ") of a free " + lockName();
+            boolean took = Timeouts.assertReturnsAtOnce(call, () -> takeAndRelease(lock, timeout));
+            assertThat(took).withFailMessage("%s returned false: a free lock is taken at once, whatever the timeout"
+                    + " (as Lock.tryLock(time, unit) does). Try to take it before you look at the timeout.", call).isTrue();
+        }
+        BlockingCall<Boolean> waiter;
+        lock.lock();
+        try {
+            String call = "tryLock(" + show(Timeouts.MOST_NEGATIVE) + ") of a " + lockName() + " another thread holds";
+            boolean took = Timeouts.assertReturnsAtOnce(call, () -> takeAndRelease(lock, Timeouts.MOST_NEGATIVE));
+            assertThat(took).withFailMessage("%s returned true while the lock was held: a timeout of zero or less means"
+                    + " \"do not wait\", and the lock was not free.", call).isFalse();
+            waiter = Timeouts.assertWaits("forever-waiter", () -> takeAndRelease(lock, Timeouts.FOREVER),
+                    "tryLock(" + show(Timeouts.FOREVER) + ") of a " + lockName() + " another thread holds: as long as it"
+                            + " takes");
+        } finally {
+            lock.unlock();
+        }
+        try (waiter) {
+            assertThat(waiter.assertFinishes("unlock() did not let in the thread waiting in tryLock(" + show(Timeouts.FOREVER)
+                    + "): does unlock() wake a waiter?")).withFailMessage("tryLock(%s) returned false after the lock was"
+                            + " released: a huge timeout means \"as long as it takes\"", show(Timeouts.FOREVER)).isTrue();
+        }
+    }
+
+    @Test
+    void anInterruptedCallerOfTimedTryLockGetsInterruptedException() throws Exception {
+        LockUnderTest lock = newLock();
+        Timeouts.assertInterruptedCallerGetsInterruptedException("tryLock(" + show(Timeouts.FOREVER) + ") of a free "
+                + lockName(), () -> takeAndRelease(lock, Timeouts.FOREVER));
+        Timeouts.assertInterruptedCallerGetsInterruptedException("tryLock(1 s) of a free " + lockName(),
+                () -> takeAndRelease(lock, Duration.ofSeconds(1)));
+        boolean took = BlockingCall.within("after-interrupts", GENEROUS, "tryLock() of a free lock must not wait.",
+                () -> takeAndRelease(lock, Duration.ZERO));
+        assertThat(took).withFailMessage("after two interrupted callers, tryLock(0) of the free %s returned false: an"
+                + " interrupted tryLock must leave the lock free", lockName()).isTrue();
+    }
+
+    /** Takes the lock with {@code tryLock(timeout)} and, if taken, releases it; returns whether it was taken. */
+    private static boolean takeAndRelease(LockUnderTest lock, Duration timeout) throws InterruptedException {
+        boolean took = lock.tryLock(timeout);
+        if (took) {
+            lock.unlock();
+        }
+        return took;
+    }
+
+    /** How a test timeout reads in a message. */
+    static String show(Duration timeout) {
+        if (timeout.equals(Timeouts.FOREVER)) {
+            return "Duration.ofSeconds(Long.MAX_VALUE)";
+        }
+        if (timeout.equals(Timeouts.MOST_NEGATIVE)) {
+            return "Duration.ofSeconds(Long.MIN_VALUE)";
+        }
+        return timeout.toMillis() + " ms";
     }
 
     /** Waits (without sleeping) until {@code thread} blocks: parked or blocked on a monitor. */

@@ -30,7 +30,8 @@ public class BoundedBuffer<T> {
      * Adds {@code item} at the tail, waiting while the buffer is full.
      *
      * @throws NullPointerException if {@code item} is null
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if interrupted while waiting, or already interrupted when called (checked
+     *     first, even when there is no need to wait); the interrupt status is then cleared
      */
     public void put(T item) throws InterruptedException {
         throw new UnsupportedOperationException("TODO 03-conditions exercise 2: BoundedBuffer.put()");
@@ -39,28 +40,37 @@ public class BoundedBuffer<T> {
     /**
      * Removes and returns the head, waiting while the buffer is empty.
      *
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if interrupted while waiting, or already interrupted when called (checked
+     *     first, even when there is no need to wait); the interrupt status is then cleared
      */
     public T take() throws InterruptedException {
         throw new UnsupportedOperationException("TODO 03-conditions exercise 2: BoundedBuffer.take()");
     }
 
     /**
-     * Adds {@code item} at the tail, waiting at most {@code timeout} for room.
+     * Adds {@code item} at the tail, waiting at most {@code timeout} for room. A timeout of zero or less does not wait; any
+     * {@code Duration} is accepted, and a huge one (up to {@code Duration.ofSeconds(Long.MAX_VALUE)}) means "as
+     * long as it takes": convert it with {@code TimeUnit.NANOSECONDS.convert(timeout)}, which saturates, not
+     * {@code timeout.toNanos()}, which throws {@code ArithmeticException} beyond about 292 years.
      *
      * @return true if the item was added, false if the buffer stayed full for the whole timeout
      * @throws NullPointerException if {@code item} is null
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if interrupted while waiting, or already interrupted when called (checked
+     *     first, even when there is no need to wait); the interrupt status is then cleared
      */
     public boolean offer(T item, Duration timeout) throws InterruptedException {
         throw new UnsupportedOperationException("TODO 03-conditions exercise 2: BoundedBuffer.offer()");
     }
 
     /**
-     * Removes and returns the head, waiting at most {@code timeout} for an item.
+     * Removes and returns the head, waiting at most {@code timeout} for an item. A timeout of zero or less does not wait; any
+     * {@code Duration} is accepted, and a huge one (up to {@code Duration.ofSeconds(Long.MAX_VALUE)}) means "as
+     * long as it takes": convert it with {@code TimeUnit.NANOSECONDS.convert(timeout)}, which saturates, not
+     * {@code timeout.toNanos()}, which throws {@code ArithmeticException} beyond about 292 years.
      *
      * @return the head, or empty if the buffer stayed empty for the whole timeout
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if interrupted while waiting, or already interrupted when called (checked
+     *     first, even when there is no need to wait); the interrupt status is then cleared
      */
     public Optional<T> poll(Duration timeout) throws InterruptedException {
         throw new UnsupportedOperationException("TODO 03-conditions exercise 2: BoundedBuffer.poll()");

@@ -18,7 +18,9 @@ import workshop.testkit.Background;
 import workshop.testkit.Bounded;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.BusyWait;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
+import workshop.testkit.Timeouts;
 
 /** Exercise 3: README "3. Barrier". */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
@@ -217,5 +219,23 @@ class BarrierTest {
             }
         });
         assertThat(next).containsExactly(0);
+    }
+
+    @Test
+    @Order(8)
+    void anInterruptedCallerThrowsAtOnceAndDoesNotArrive() {
+        Barrier barrier = new Barrier(2);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("await() on a barrier for 2 parties", barrier::await);
+        try (BlockingCall<Integer> first = BlockingCall.start("first", barrier::await)) {
+            first.assertBlocks("the first of 2 parties at the barrier. A thread that was already interrupted called"
+                    + " await() before it and got InterruptedException: that call must not count as an arrival"
+                    + " (throw before you count, as lockInterruptibly() does)");
+            int lastIndex = BlockingCall.within("last", LIMIT, "the second party must pass at once: it opens the"
+                    + " barrier.", barrier::await);
+            int firstIndex = first.assertFinishes("the second party arrived, but the first was not released.");
+            assertThat(List.of(firstIndex, lastIndex)).withFailMessage("arrival indices (first, last) after an"
+                    + " interrupted caller were %s, expected [1, 0]: the interrupted call must not count",
+                    List.of(firstIndex, lastIndex)).containsExactly(1, 0);
+        }
     }
 }

@@ -21,7 +21,9 @@ import workshop.testkit.Background;
 import workshop.testkit.Bounded;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.BusyWait;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.ThreadReports;
+import workshop.testkit.Timeouts;
 
 /** Exercise 2: README "2. BoundedBuffer". */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
@@ -323,6 +325,64 @@ class BoundedBufferTest {
         assertThatThrownBy(() -> buffer.offer(null, Duration.ZERO))
                 .withFailMessage("offer(null, 0) must throw NullPointerException").isInstanceOf(NullPointerException.class);
         assertThat(buffer.size()).withFailMessage("refused nulls changed size() to %d", buffer.size()).isZero();
+    }
+
+    private static final String FOREVER = "Duration.ofSeconds(Long.MAX_VALUE)";
+    private static final String MOST_NEGATIVE = "Duration.ofSeconds(Long.MIN_VALUE)";
+
+    @Test
+    @Order(16)
+    void offerAndPollAcceptAnyDurationAsTheJdkDoes() throws Exception {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        Optional<String> none = Timeouts.assertReturnsAtOnce("poll(" + MOST_NEGATIVE + ") on an empty buffer",
+                () -> buffer.poll(Timeouts.MOST_NEGATIVE));
+        assertThat(none).withFailMessage("poll(%s) on an empty buffer returned %s", MOST_NEGATIVE, none).isEmpty();
+        boolean added = Timeouts.assertReturnsAtOnce("offer(a, " + MOST_NEGATIVE + ") into an empty buffer",
+                () -> buffer.offer("a", Timeouts.MOST_NEGATIVE));
+        assertThat(added).withFailMessage("offer(a, %s) into an empty buffer returned false: with room, an item goes in"
+                + " at once whatever the timeout", MOST_NEGATIVE).isTrue();
+        boolean refused = Timeouts.assertReturnsAtOnce("offer(b, " + MOST_NEGATIVE + ") into a full buffer",
+                () -> buffer.offer("b", Timeouts.MOST_NEGATIVE));
+        assertThat(refused).withFailMessage("offer(b, %s) into a full buffer returned true: a timeout of zero or less"
+                + " means \"do not wait\", and there was no room", MOST_NEGATIVE).isFalse();
+        Optional<String> got = Timeouts.assertReturnsAtOnce("poll(" + FOREVER + ") with an item in the buffer",
+                () -> buffer.poll(Timeouts.FOREVER));
+        assertThat(got).withFailMessage("poll(%s) with a in the buffer returned %s", FOREVER, got).contains("a");
+        try (BlockingCall<Optional<String>> poller = Timeouts.assertWaits("forever-poller",
+                () -> buffer.poll(Timeouts.FOREVER), "poll(" + FOREVER + ") on an empty buffer: as long as it takes")) {
+            buffer.put("c");
+            Optional<String> polled = poller.assertFinishes("put() did not wake the thread in poll(" + FOREVER + ").");
+            assertThat(polled).withFailMessage("poll(%s) returned %s after c was put", FOREVER, polled).contains("c");
+        }
+        buffer.put("d");
+        try (BlockingCall<Boolean> offerer = Timeouts.assertWaits("forever-offerer",
+                () -> buffer.offer("e", Timeouts.FOREVER), "offer(e, " + FOREVER + ") into a full buffer: as long as it"
+                        + " takes")) {
+            assertThat(buffer.take()).isEqualTo("d");
+            assertThat(offerer.assertFinishes("take() did not wake the thread in offer(e, " + FOREVER + ")."))
+                    .withFailMessage("offer(e, %s) returned false after room appeared", FOREVER).isTrue();
+        }
+        assertThat(buffer.take()).withFailMessage("the item offered with %s must be in the buffer", FOREVER)
+                .isEqualTo("e");
+    }
+
+    @Test
+    @Order(17)
+    void anInterruptedCallerGetsInterruptedExceptionFromEveryWaitingMethod() throws InterruptedException {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("take() on an empty buffer", buffer::take);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("poll(" + FOREVER + ") on an empty buffer",
+                () -> buffer.poll(Timeouts.FOREVER));
+        buffer.put("x");
+        Timeouts.assertInterruptedCallerGetsInterruptedException("put(y) into a full buffer", () -> {
+            buffer.put("y");
+            return null;
+        });
+        Timeouts.assertInterruptedCallerGetsInterruptedException("offer(y, " + FOREVER + ") into a full buffer",
+                () -> buffer.offer("y", Timeouts.FOREVER));
+        assertThat(buffer.size()).withFailMessage("interrupted callers changed size() to %d; it must stay 1",
+                buffer.size()).isEqualTo(1);
+        assertThat(buffer.take()).isEqualTo("x");
     }
 
     /**

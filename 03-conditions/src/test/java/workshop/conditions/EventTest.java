@@ -18,7 +18,9 @@ import workshop.testkit.Background;
 import workshop.testkit.Bounded;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.BusyWait;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.ThreadReports;
+import workshop.testkit.Timeouts;
 
 /** Exercise 1: README "1. Event". */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
@@ -274,6 +276,46 @@ class EventTest {
         }
         assertThat(timedResult.get()).isTrue();
     }
+
+    @Test
+    @Order(13)
+    void timedAwaitAcceptsAnyDurationAsTheJdkDoes() throws Exception {
+        Event event = new Event();
+        boolean negative = Timeouts.assertReturnsAtOnce("await(" + FOREVER_TEXT.replace("MAX", "MIN") + ") on an event"
+                + " that is not set", () -> event.await(Timeouts.MOST_NEGATIVE));
+        assertThat(negative).withFailMessage("await(%s) on an event that is not set returned true: a timeout of zero or"
+                + " less means \"do not wait\", so it reports the flag, which is down", FOREVER_TEXT.replace("MAX", "MIN"))
+                .isFalse();
+        try (BlockingCall<Boolean> waiter = Timeouts.assertWaits("forever-waiter", () -> event.await(Timeouts.FOREVER),
+                "await(" + FOREVER_TEXT + ") on an event that is not set: as long as it takes")) {
+            event.set();
+            assertThat(waiter.assertFinishes("set() did not release the thread waiting in await(" + FOREVER_TEXT + ")."))
+                    .withFailMessage("await(%s) returned false after set(): it must return true", FOREVER_TEXT).isTrue();
+        }
+        for (Duration timeout : new Duration[] {Timeouts.FOREVER, Timeouts.MOST_NEGATIVE}) {
+            String call = "await(" + (timeout == Timeouts.FOREVER ? FOREVER_TEXT : FOREVER_TEXT.replace("MAX", "MIN"))
+                    + ") on a set event";
+            boolean released = Timeouts.assertReturnsAtOnce(call, () -> event.await(timeout));
+            assertThat(released).withFailMessage("%s returned false: the flag is up, so it must return true", call).isTrue();
+        }
+    }
+
+    @Test
+    @Order(14)
+    void anInterruptedCallerGetsInterruptedExceptionWhateverTheTimeout() {
+        Event event = new Event();
+        Timeouts.assertInterruptedCallerGetsInterruptedException("await() on an event that is not set", () -> {
+            event.await();
+            return null;
+        });
+        Timeouts.assertInterruptedCallerGetsInterruptedException("await(" + FOREVER_TEXT + ") on an event that is not"
+                + " set", () -> event.await(Timeouts.FOREVER));
+        Timeouts.assertInterruptedCallerGetsInterruptedException("await(1 s) on an event that is not set",
+                () -> event.await(Duration.ofSeconds(1)));
+        assertThat(event.isSet()).withFailMessage("interrupted callers changed the flag: isSet() is true").isFalse();
+    }
+
+    private static final String FOREVER_TEXT = "Duration.ofSeconds(Long.MAX_VALUE)";
 
     /** Waits until {@code thread} is WAITING: parked with no timeout, as a thread in await() should be. */
     static void awaitWaiting(Thread thread) {
