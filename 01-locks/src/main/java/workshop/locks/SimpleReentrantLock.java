@@ -7,8 +7,10 @@ import java.time.Duration;
  * {@code threading.RLock}: the thread that holds it may take it again (recursion), and must release it
  * as many times as it took it before another thread gets in.
  *
- * <p>Only the holder may {@code unlock()}; anyone else gets an {@link IllegalMonitorStateException}.
- * Waiting threads must sleep, not spin. Build it yourself: do not wrap {@code ReentrantLock}.
+ * <p>Only the holder may {@code unlock()}; anyone else gets an {@link IllegalMonitorStateException}, and
+ * the lock stays as it was (also {@code unlock()} of a free lock throws). Waiting threads must sleep, not
+ * spin, and the {@code unlock()} that frees the lock must wake one of them. The timed {@code tryLock} gives up
+ * only when about the whole timeout has passed. Build it yourself: do not wrap {@code ReentrantLock}.
  */
 public class SimpleReentrantLock {
 

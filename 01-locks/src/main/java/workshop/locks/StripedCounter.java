@@ -9,7 +9,7 @@ public class StripedCounter implements Counter {
 
     /**
      * @param stripes how many independently locked parts (at least 1)
-     * @throws IllegalArgumentException if {@code stripes} is less than 1
+     * @throws IllegalArgumentException if {@code stripes} is less than 1 (its message names {@code stripes})
      */
     public StripedCounter(int stripes) {
         throw new UnsupportedOperationException("TODO 01-locks exercise 4: StripedCounter(int)");

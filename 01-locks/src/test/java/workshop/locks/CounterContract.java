@@ -96,11 +96,12 @@ public abstract class CounterContract {
     @Test
     void startsAtZeroAndCountsOneThreadsIncrements() {
         Counter counter = newCounter();
-        assertThat(counter.get()).isZero();
+        assertThat(counter.get()).withFailMessage("a new counter's get() is %d, expected 0", counter.get()).isZero();
         for (int i = 0; i < 5; i++) {
             counter.increment();
         }
-        assertThat(counter.get()).isEqualTo(5);
+        assertThat(counter.get()).withFailMessage("one thread called increment() 5 times, and get() is %d, expected 5",
+                counter.get()).isEqualTo(5);
     }
 
     // Lincheck model checking: every interleaving of these operations must give results that some

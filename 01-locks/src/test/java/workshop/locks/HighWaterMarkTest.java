@@ -24,9 +24,10 @@ public class HighWaterMarkTest {
     @Test
     void isMinValueUntilSomethingIsRecorded() {
         HighWaterMark mark = new HighWaterMark();
-        assertThat(mark.max()).isEqualTo(Long.MIN_VALUE);
+        assertThat(mark.max()).withFailMessage("max() before anything was recorded is %d; it must be Long.MIN_VALUE"
+                + " (start the maximum there, so that any recorded value is larger)", mark.max()).isEqualTo(Long.MIN_VALUE);
         mark.record(-7);
-        assertThat(mark.max()).isEqualTo(-7);
+        assertThat(mark.max()).withFailMessage("recorded -7 only: the maximum is -7, not %d", mark.max()).isEqualTo(-7);
         mark.record(3);
         mark.record(1);
         assertThat(mark.max()).withFailMessage("recorded -7, 3, 1: the maximum is 3, not %d", mark.max()).isEqualTo(3);

@@ -52,7 +52,8 @@ public class SimpleReentrantLockTest extends MutualExclusionContract {
         recurse(lock, 1, 1000);
         assertThat(lock.getHoldCount()).withFailMessage(
                 "after 1000 nested lock()/unlock() pairs the hold count is %d, expected 0", lock.getHoldCount()).isZero();
-        assertThat(lock.isHeldByCurrentThread()).isFalse();
+        assertThat(lock.isHeldByCurrentThread()).withFailMessage("after 1000 nested lock()/unlock() pairs the thread"
+                + " still holds the lock: the last unlock() must release it").isFalse();
     }
 
     private static void recurse(SimpleReentrantLock lock, int depth, int maxDepth) {

@@ -1,7 +1,7 @@
 package workshop.locks;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import org.junit.jupiter.api.Test;
 import workshop.testkit.Concurrently;
@@ -22,9 +22,10 @@ public class StripedCounterTest extends CounterContract {
     @Test
     void rejectsFewerThanOneStripe() {
         for (int stripes : new int[] {0, -3}) {
-            assertThatThrownBy(() -> new StripedCounter(stripes))
-                    .withFailMessage("new StripedCounter(%d) must throw IllegalArgumentException with a message naming"
-                            + " 'stripes': a counter needs at least one stripe", stripes)
+            Throwable thrown = catchThrowable(() -> new StripedCounter(stripes));
+            assertThat(thrown).withFailMessage("new StripedCounter(%d) %s: it must throw IllegalArgumentException with a"
+                    + " message naming 'stripes': a counter needs at least one stripe", stripes,
+                    thrown == null ? "returned normally" : "threw " + thrown)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stripes");
         }
     }

@@ -22,7 +22,7 @@ public class Barrier {
     /**
      * A barrier for {@code parties} threads.
      *
-     * @throws IllegalArgumentException if {@code parties} is less than 1
+     * @throws IllegalArgumentException if {@code parties} is less than 1 (its message names {@code parties})
      */
     public Barrier(int parties) {
         throw new UnsupportedOperationException("TODO 03-conditions exercise 3: Barrier(int)");

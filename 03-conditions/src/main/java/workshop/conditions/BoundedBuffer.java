@@ -9,7 +9,8 @@ import java.util.Optional;
  *
  * <p>{@code put} waits while the buffer is full, {@code take} while it is empty; {@code offer} and
  * {@code poll} wait at most a timeout and then give up. Every item put is taken exactly once, in the order
- * it was put. Null items are refused with {@link NullPointerException}.
+ * it was put. Null items are refused with {@link NullPointerException}. A timed {@code offer} or {@code poll}
+ * gives up only when about the whole timeout has passed since the call, however often it was woken meanwhile.
  *
  * <p>Build it with one {@code ReentrantLock} and two {@code Condition}s, one for each reason to wait (do
  * not wrap a {@code BlockingQueue}). Waiting threads must sleep, and must cope with waking up to find the
@@ -20,7 +21,7 @@ public class BoundedBuffer<T> {
     /**
      * A buffer that holds at most {@code capacity} items.
      *
-     * @throws IllegalArgumentException if {@code capacity} is less than 1
+     * @throws IllegalArgumentException if {@code capacity} is less than 1 (its message names {@code capacity})
      */
     public BoundedBuffer(int capacity) {
         throw new UnsupportedOperationException("TODO 03-conditions exercise 2: BoundedBuffer(int)");

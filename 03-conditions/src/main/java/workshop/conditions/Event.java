@@ -47,7 +47,8 @@ public class Event {
     }
 
     /**
-     * As {@link #await()}, but waits at most {@code timeout}. A timeout of zero or less does not wait; any
+     * As {@link #await()}, but waits at most {@code timeout}, counted from the call (a wake-up without a
+     * {@code set()} does not restart it); returns false only when about the whole timeout has passed. A timeout of zero or less does not wait; any
      * {@code Duration} is accepted, and a huge one (up to {@code Duration.ofSeconds(Long.MAX_VALUE)}) means "as
      * long as it takes": convert it with {@code TimeUnit.NANOSECONDS.convert(timeout)}, which saturates, not
      * {@code timeout.toNanos()}, which throws {@code ArithmeticException} beyond about 292 years.

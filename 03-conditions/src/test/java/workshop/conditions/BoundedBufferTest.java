@@ -1,7 +1,7 @@
 package workshop.conditions;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +68,8 @@ class BoundedBufferTest {
                         + " consumer, which waits without checking first. Wait only while the buffer is empty:"
                         + " `while (count == 0) notEmpty.await();`.",
                 () -> List.of(buffer.take(), buffer.take()));
-        assertThat(taken).containsExactly("x", "y");
+        assertThat(taken).withFailMessage("put x, y; took %s: items come out in the order they went in", taken)
+                .containsExactly("x", "y");
     }
 
     @Test
@@ -97,7 +98,9 @@ class BoundedBufferTest {
             BusyWait.assertWaitsWithoutPolling(producer.thread());
             assertThat(buffer.size()).withFailMessage("a full buffer of capacity 2 reports size() %d", buffer.size())
                     .isEqualTo(2);
-            assertThat(buffer.take()).isEqualTo("a");
+            String head = buffer.take();
+            assertThat(head).withFailMessage("take() from a full buffer holding a, b returned %s, expected a", head)
+                    .isEqualTo("a");
             producer.assertFinishes("take() made room, but the producer waiting in put() was not woken: signal it.");
         }
         assertThat(List.of(buffer.take(), buffer.take())).withFailMessage("items must come out in the order they went in")
@@ -181,11 +184,14 @@ class BoundedBufferTest {
         try (BlockingCall<Void> offerer = BlockingCall.run("offerer", () -> offered.set(buffer.offer("y", LONG_TIMEOUT)))) {
             offerer.assertBlocks("offer(y, 30 s) into a full buffer");
             BusyWait.assertWaitsWithoutSpinning(offerer.thread());
-            assertThat(buffer.take()).isEqualTo("x");
+            String head = buffer.take();
+            assertThat(head).withFailMessage("take() from a buffer holding x returned %s", head).isEqualTo("x");
             offerer.assertFinishes("take() made room, but the thread in offer(y, 30 s) was not woken: signal it.");
         }
         assertThat(offered.get()).withFailMessage("offer(y, 30 s) returned %s after room appeared", offered.get()).isTrue();
-        assertThat(buffer.take()).isEqualTo("y");
+        String offeredItem = buffer.take();
+        assertThat(offeredItem).withFailMessage("after offer(y, 30 s) succeeded, take() returned %s, expected y",
+                offeredItem).isEqualTo("y");
     }
 
     @Test
@@ -255,11 +261,15 @@ class BoundedBufferTest {
                     List.of(empty.size(), full.size())).containsExactly(0, 1);
             empty.put("z");
             consumer.assertFinishes("put() did not wake the consumer.");
-            assertThat(full.take()).isEqualTo("x");
+            String head = full.take();
+            assertThat(head).withFailMessage("the full buffer held x; take() returned %s", head).isEqualTo("x");
             producer.assertFinishes("take() did not wake the producer.");
         }
-        assertThat(took.get()).isEqualTo("z");
-        assertThat(full.take()).isEqualTo("y");
+        assertThat(took.get()).withFailMessage("the consumer took %s, expected z, the item put after the wake-ups",
+                took.get()).isEqualTo("z");
+        String last = full.take();
+        assertThat(last).withFailMessage("the producer's put(y) went in after room appeared; take() returned %s", last)
+                .isEqualTo("y");
     }
 
     @Test
@@ -313,15 +323,21 @@ class BoundedBufferTest {
     @Test
     @Order(15)
     void refusesNullItemsAndCapacityBelowOne() {
-        assertThatThrownBy(() -> new BoundedBuffer<String>(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("capacity");
-        assertThatThrownBy(() -> new BoundedBuffer<String>(-1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("capacity");
+        for (int capacity : new int[] {0, -1}) {
+            Throwable thrown = catchThrowable(() -> new BoundedBuffer<String>(capacity));
+            assertThat(thrown).withFailMessage("new BoundedBuffer(%d) %s: it must throw IllegalArgumentException with a"
+                    + " message naming \"capacity\" (a buffer needs room for at least one item)", capacity,
+                    thrown == null ? "returned normally" : "threw " + thrown)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+        }
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
-        assertThatThrownBy(() -> buffer.put(null)).withFailMessage("put(null) must throw NullPointerException")
-                .isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> buffer.offer(null, Duration.ZERO))
-                .withFailMessage("offer(null, 0) must throw NullPointerException").isInstanceOf(NullPointerException.class);
+        Throwable onPut = catchThrowable(() -> buffer.put(null));
+        assertThat(onPut).withFailMessage("put(null) %s: it must throw NullPointerException (a null item could not be"
+                + " told apart from \"nothing there\"; Objects.requireNonNull)", onPut == null ? "returned normally"
+                : "threw " + onPut).isInstanceOf(NullPointerException.class);
+        Throwable onOffer = catchThrowable(() -> buffer.offer(null, Duration.ZERO));
+        assertThat(onOffer).withFailMessage("offer(null, 0) %s: it must throw NullPointerException", onOffer == null
+                ? "returned normally" : "threw " + onOffer).isInstanceOf(NullPointerException.class);
         assertThat(buffer.size()).withFailMessage("refused nulls changed size() to %d", buffer.size()).isZero();
     }
 
@@ -356,7 +372,8 @@ class BoundedBufferTest {
         try (BlockingCall<Boolean> offerer = Timeouts.assertWaits("forever-offerer",
                 () -> buffer.offer("e", Timeouts.FOREVER), "offer(e, " + FOREVER + ") into a full buffer: as long as it"
                         + " takes")) {
-            assertThat(buffer.take()).isEqualTo("d");
+            String head = buffer.take();
+            assertThat(head).withFailMessage("take() from a buffer holding d returned %s", head).isEqualTo("d");
             assertThat(offerer.assertFinishes("take() did not wake the thread in offer(e, " + FOREVER + ")."))
                     .withFailMessage("offer(e, %s) returned false after room appeared", FOREVER).isTrue();
         }
@@ -380,7 +397,9 @@ class BoundedBufferTest {
                 () -> buffer.offer("y", Timeouts.FOREVER));
         assertThat(buffer.size()).withFailMessage("interrupted callers changed size() to %d; it must stay 1",
                 buffer.size()).isEqualTo(1);
-        assertThat(buffer.take()).isEqualTo("x");
+        String left = buffer.take();
+        assertThat(left).withFailMessage("after the interrupted callers, take() returned %s, expected x", left)
+                .isEqualTo("x");
     }
 
     /**

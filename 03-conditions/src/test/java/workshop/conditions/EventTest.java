@@ -61,7 +61,8 @@ class EventTest {
         try (BlockingCall<Void> waiter = BlockingCall.run("waiter", event::await)) {
             waiter.assertBlocks("await() on an event that is not set");
             BusyWait.assertWaitsWithoutPolling(waiter.thread());
-            assertThat(waiter.isDone()).isFalse();
+            assertThat(waiter.isDone()).withFailMessage("await() on an event that is not set returned while nobody"
+                    + " called set(): wait in a while loop until the flag is up").isFalse();
             event.set();
             waiter.assertFinishes("set() did not release the thread waiting in await(): signal the waiters when the flag"
                     + " goes up.");
@@ -151,7 +152,10 @@ class EventTest {
         Duration timeout = Duration.ofMillis(200);
         BlockingCall.Timed<Boolean> waited = BlockingCall.timed("timed-waiter", LIMIT,
                 "await(200 ms) on an event nobody sets must give up after about 200 ms.", () -> event.await(timeout));
-        assertThat(waited.value()).withFailMessage("await(200 ms) returned true although nobody called set()").isFalse();
+        assertThat(waited.value()).withFailMessage("await(200 ms) returned true although nobody called set(). true means"
+                + " \"released by a set()\", and a wait that ends proves nothing: it may have timed out or woken for no"
+                + " reason. Wait in a while loop that re-checks the flag (and the generation) after every wake-up, and"
+                + " return false when the time left reaches zero.").isFalse();
         assertThat(waited.elapsed()).withFailMessage(
                 "await(200 ms) gave up after %d ms: it must wait for the whole timeout (awaitNanos returns the time"
                         + " left; wait again with that)", waited.elapsed().toMillis())
@@ -174,7 +178,9 @@ class EventTest {
                             + " spurious wake-ups would). Each wake-up restarted the 300 ms: keep the time left,"
                             + " `nanos = condition.awaitNanos(nanos)`, and give up when it reaches zero.").isTrue();
         }
-        assertThat(released.get()).withFailMessage("await(300 ms) returned %s although nobody called set()",
+        assertThat(released.get()).withFailMessage("await(300 ms) returned %s although nobody called set(): the test"
+                + " only woke it, as a spurious wake-up does. Wait in a while loop that re-checks the flag (and the"
+                + " generation) after every wake-up, and return false when the time left reaches zero.",
                 released.get()).isFalse();
     }
 
@@ -269,7 +275,8 @@ class EventTest {
             waiter.assertFinishes("set() did not release the waiter.");
             timedWaiter.assertFinishes("set() did not release the timed waiter.");
         }
-        assertThat(timedResult.get()).isTrue();
+        assertThat(timedResult.get()).withFailMessage("await(30 s) returned %s after set(): it must return true",
+                timedResult.get()).isTrue();
     }
 
     @Test
