@@ -32,11 +32,21 @@ public class StripedCounterTest extends CounterContract {
 
     @Test
     void isExactWithOneStripeAndWithMoreStripesThanThreads() {
-        for (int stripes : new int[] {1, 64}) {
-            StripedCounter counter = new StripedCounter(stripes);
-            Concurrently.threads(4).named("incrementer").repeat(25_000, (t, i) -> counter.increment());
-            assertThat(counter.get()).withFailMessage(
-                    "with %d stripes, 4 threads x 25000 increments gave %d", stripes, counter.get()).isEqualTo(100_000);
-        }
+        // One stripe: every thread shares it, released together round after round, so unlocked increments collide.
+        int threads = Math.max(2, Concurrently.cores());
+        int rounds = 20_000;
+        StripedCounter shared = new StripedCounter(1);
+        Concurrently.threads(threads).named("incrementer").inLockstep(rounds, (t, round) -> shared.increment());
+        long expected = (long) threads * rounds;
+        assertThat(shared.get()).withFailMessage("with 1 stripe, %d threads incrementing at the same instant for %d rounds"
+                + " gave %d, expected %d: %d increments were lost. Threads that share a stripe must take that stripe's"
+                + " lock to increment it.", threads, rounds, shared.get(), expected, expected - shared.get())
+                .isEqualTo(expected);
+        // More stripes than threads: every stripe must still be added up by get().
+        StripedCounter wide = new StripedCounter(64);
+        Concurrently.threads(4).named("incrementer").repeat(25_000, (t, i) -> wide.increment());
+        assertThat(wide.get()).withFailMessage("with 64 stripes, 4 threads x 25000 increments gave %d, expected 100000:"
+                + " get() must add up every stripe, and each stripe must count under its own lock", wide.get())
+                .isEqualTo(100_000);
     }
 }
