@@ -1,8 +1,8 @@
 /*
  * Wrong: not reentrant: every call goes straight to the mutex
  * Rejected by: SimpleReentrantLockTest#theHolderCanTakeTheLockAgainAThousandLevelsDeep
- * Message: did not finish within
- * Caught by: `theHolderCanTakeTheLockAgainAThousandLevelsDeep` (fails at its time limit with a report showing the thread waiting for itself)
+ * Message: waiting for itself
+ * Caught by: `theHolderCanTakeTheLockAgainAThousandLevelsDeep` (fails after 5 s with a report showing the thread waiting for itself)
  */
 package workshop.locks;
 

@@ -49,7 +49,11 @@ public class SimpleReentrantLockTest extends MutualExclusionContract {
     @Test
     void theHolderCanTakeTheLockAgainAThousandLevelsDeep() {
         SimpleReentrantLock lock = new SimpleReentrantLock();
-        recurse(lock, 1, 1000);
+        // On a thread of its own, so that a lock that is not reentrant fails with an explanation, not a time limit.
+        BlockingCall.within("recursive-holder", BlockingCall.PATIENCE, "lock() by the thread that already holds the"
+                + " lock must take it again at once and count one more hold; this thread is waiting for itself, so it"
+                + " will never go on. Check whether the caller is the owner before you wait.",
+                () -> recurse(lock, 1, 1000));
         assertThat(lock.getHoldCount()).withFailMessage(
                 "after 1000 nested lock()/unlock() pairs the hold count is %d, expected 0", lock.getHoldCount()).isZero();
         assertThat(lock.isHeldByCurrentThread()).withFailMessage("after 1000 nested lock()/unlock() pairs the thread"
