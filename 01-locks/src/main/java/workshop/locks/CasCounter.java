@@ -1,7 +1,7 @@
 package workshop.locks;
 
 /**
- * Exercise 6 (README: "4. Counters"). A {@link Counter} without any lock: read the value, compute the
+ * Exercise 4 (README: "4. Counters"). A {@link Counter} without any lock: read the value, compute the
  * next one, and publish it with {@code compareAndSet}, retrying when another thread got there first.
  * Write the loop yourself (not {@code incrementAndGet}): the point is to see how it works.
  */
@@ -9,11 +9,11 @@ public class CasCounter implements Counter {
 
     @Override
     public void increment() {
-        throw new UnsupportedOperationException("TODO 01-locks exercise 6: CasCounter.increment()");
+        throw new UnsupportedOperationException("TODO 01-locks exercise 4: CasCounter.increment()");
     }
 
     @Override
     public long get() {
-        throw new UnsupportedOperationException("TODO 01-locks exercise 6: CasCounter.get()");
+        throw new UnsupportedOperationException("TODO 01-locks exercise 4: CasCounter.get()");
     }
 }

@@ -1,7 +1,7 @@
 package workshop.locks;
 
 /**
- * Exercise 7 (README: "5. HighWaterMark"). Remembers the largest value ever recorded, while many
+ * Exercise 5 (README: "5. HighWaterMark"). Remembers the largest value ever recorded, while many
  * threads record values at once (for example the peak number of open connections).
  *
  * <p>"Read the maximum, compare, write" is a check-then-act: two threads can both read 5, one writes
@@ -11,11 +11,11 @@ public class HighWaterMark {
 
     /** Records {@code value}; the maximum becomes {@code value} if it is larger. */
     public void record(long value) {
-        throw new UnsupportedOperationException("TODO 01-locks exercise 7: HighWaterMark.record(long)");
+        throw new UnsupportedOperationException("TODO 01-locks exercise 5: HighWaterMark.record(long)");
     }
 
     /** The largest value recorded so far, or {@link Long#MIN_VALUE} if none was. */
     public long max() {
-        throw new UnsupportedOperationException("TODO 01-locks exercise 7: HighWaterMark.max()");
+        throw new UnsupportedOperationException("TODO 01-locks exercise 5: HighWaterMark.max()");
     }
 }

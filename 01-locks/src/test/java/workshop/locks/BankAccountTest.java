@@ -1,14 +1,19 @@
 package workshop.locks;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
@@ -16,11 +21,16 @@ import workshop.testkit.PassesOnSkeleton;
 
 /** Exercise 1: README "1. BankAccount". */
 @Param(name = "amount", gen = IntGen.class, conf = "1:3")
+// The tests whose messages name the lesson run first, so the first failure a learner sees is one of them: lost
+// deposits (the skeleton), then deposit() and withdraw() under different locks, then the check outside the lock;
+// Lincheck's interleaving comes after them, as the step-by-step evidence.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public class BankAccountTest {
 
     private static final int ROUNDS = 20_000;
 
     @Test
+    @Order(1)
     void depositsMadeAtTheSameInstantAreNeverLost() {
         // Threads released together, round after round: their read-add-write steps overlap every round.
         int threads = Concurrently.cores();
@@ -41,6 +51,7 @@ public class BankAccountTest {
     }
 
     @Test
+    @Order(2)
     void depositsAndWithdrawalsAtTheSameInstantKeepTheBalanceExact() {
         // Every round, one thread deposits 1 while another withdraws 1: the balance must not move.
         int threads = Concurrently.cores();
@@ -60,7 +71,10 @@ public class BankAccountTest {
         long withdrawals = (long) (threads / 2) * ROUNDS - refused.get();
         long expected = initial + deposits - withdrawals;
         assertThat(refused.get()).withFailMessage(
-                "%d withdrawals were refused although the balance always covered them: withdraw() saw a wrong balance",
+                "%d withdrawals were refused although the balance (1,000,000 at the start, moving by 1) always covered"
+                        + " them: withdraw() read a balance that a concurrent deposit() or withdraw() was half-way through"
+                        + " changing. Both methods change the same balance, so both must take the same lock (a lock on"
+                        + " deposit() alone does not stop withdraw()).",
                 refused.get()).isZero();
         assertThat(account.balance()).withFailMessage(
                 "expected %d after %d deposits and %d withdrawals of 1, saw %d: deposits and withdrawals overwrote each"
@@ -70,6 +84,7 @@ public class BankAccountTest {
     }
 
     @Test
+    @Order(3)
     void concurrentWithdrawalsNeverOverdraw() {
         // Every round, threads on every core at once try to withdraw 2 from an account holding 3:
         // exactly one may succeed.
@@ -121,30 +136,52 @@ public class BankAccountTest {
     }
 
     @Test
+    @Order(4)
     @Timeout(60)
     void behavesAsIfOneOperationRanAtATime() {
-        LincheckBudget.modelChecking().check(getClass());
+        try {
+            LincheckBudget.modelChecking().check(getClass());
+        } catch (AssertionError interleaving) {
+            throw new AssertionFailedError("Lincheck found an interleaving of deposit(), withdraw() and balance(), printed below step by step, whose"
+                    + " results no one-at-a-time order of the same calls could give: two operations read and wrote the"
+                    + " balance at the same time. Every method that touches the balance must hold the same lock for its"
+                    + " whole read-check-write (a lock on deposit() alone does not stop withdraw()).\n" + interleaving.getMessage(), interleaving);
+        }
     }
 
     @Test
+    @Order(5)
     @PassesOnSkeleton("the skeleton already rejects bad amounts: keep those checks when you fix it")
     void rejectsAmountsThatAreNotPositive() {
         BankAccount account = new BankAccount(10);
-        assertThatThrownBy(() -> account.deposit(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> account.deposit(-5)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> account.withdraw(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> account.withdraw(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new BankAccount(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(account.balance()).isEqualTo(10);
+        assertRefused("deposit(0)", () -> account.deposit(0));
+        assertRefused("deposit(-5)", () -> account.deposit(-5));
+        assertRefused("withdraw(0)", () -> account.withdraw(0));
+        assertRefused("withdraw(-1)", () -> account.withdraw(-1));
+        assertRefused("new BankAccount(-1)", () -> new BankAccount(-1));
+        assertThat(account.balance()).withFailMessage("refused amounts changed the balance from 10 to %d",
+                account.balance()).isEqualTo(10);
+    }
+
+    private static void assertRefused(String call, ThrowingCallable code) {
+        Throwable thrown = catchThrowable(code);
+        assertThat(thrown).withFailMessage("%s %s: an amount (or opening balance) below what the README allows must"
+                + " throw IllegalArgumentException. The skeleton has these checks: keep them when you fix it.", call,
+                thrown == null ? "returned normally" : "threw " + thrown).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
+    @Order(6)
     @PassesOnSkeleton("single-threaded behaviour: the skeleton gets it right; the bug shows only under concurrency")
     void refusesAWithdrawalTheBalanceDoesNotCover() {
         BankAccount account = new BankAccount(5);
-        assertThat(account.withdraw(6)).isFalse();
-        assertThat(account.balance()).isEqualTo(5);
-        assertThat(account.withdraw(5)).isTrue();
-        assertThat(account.balance()).isZero();
+        assertThat(account.withdraw(6)).withFailMessage("withdraw(6) from an account holding 5 returned true: it must"
+                + " refuse (return false) when the balance does not cover the amount").isFalse();
+        assertThat(account.balance()).withFailMessage("a refused withdraw(6) changed the balance from 5 to %d: a refused"
+                + " withdrawal changes nothing", account.balance()).isEqualTo(5);
+        assertThat(account.withdraw(5)).withFailMessage("withdraw(5) from an account holding 5 returned false: a balance"
+                + " that covers the amount exactly is enough").isTrue();
+        assertThat(account.balance()).withFailMessage("after withdrawing all 5, the balance is %d, expected 0",
+                account.balance()).isZero();
     }
 }

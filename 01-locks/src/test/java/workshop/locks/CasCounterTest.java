@@ -1,6 +1,6 @@
 package workshop.locks;
 
-/** Exercise 6: README "4. Counters". The tests are in {@link CounterContract}. */
+/** Exercise 4: README "4. Counters". The tests are in {@link CounterContract}. */
 public class CasCounterTest extends CounterContract {
 
     @Override

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 import org.junit.jupiter.api.Timeout;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
@@ -96,11 +97,12 @@ public abstract class CounterContract {
     @Test
     void startsAtZeroAndCountsOneThreadsIncrements() {
         Counter counter = newCounter();
-        assertThat(counter.get()).isZero();
+        assertThat(counter.get()).withFailMessage("a new counter's get() is %d, expected 0", counter.get()).isZero();
         for (int i = 0; i < 5; i++) {
             counter.increment();
         }
-        assertThat(counter.get()).isEqualTo(5);
+        assertThat(counter.get()).withFailMessage("one thread called increment() 5 times, and get() is %d, expected 5",
+                counter.get()).isEqualTo(5);
     }
 
     // Lincheck model checking: every interleaving of these operations must give results that some
@@ -133,6 +135,12 @@ public abstract class CounterContract {
         single.increment();
         assertThat(single.get()).withFailMessage("one increment() on a new counter, then get() returned %d", single.get())
                 .isEqualTo(1);
-        LincheckBudget.modelChecking().check(getClass());
+        try {
+            LincheckBudget.modelChecking().check(getClass());
+        } catch (AssertionError interleaving) {
+            throw new AssertionFailedError("Lincheck found an interleaving, printed below step by step, in which an increment was lost or get()"
+                    + " saw a count no one-at-a-time order could give. '++' is a read, an add and a write: make the three"
+                    + " one step (a lock, or a compareAndSet loop). (README 4: counters)\n" + interleaving.getMessage(), interleaving);
+        }
     }
 }

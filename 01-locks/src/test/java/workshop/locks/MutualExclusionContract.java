@@ -1,25 +1,21 @@
 package workshop.locks;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import org.junit.jupiter.api.Timeout;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
-import workshop.testkit.ThreadReports;
+import workshop.testkit.BlockingCall;
+import workshop.testkit.Timeouts;
 
 /**
  * What every lock in this module must do: {@link SimpleMutexTest} and {@link SimpleReentrantLockTest}
@@ -48,7 +44,6 @@ public abstract class MutualExclusionContract {
 
     private static final int THREADS = 8;
     private static final int ACQUISITIONS_PER_THREAD = 20_000;
-    private static final Duration GENEROUS = Duration.ofSeconds(5);
 
     @Test
     void onlyOneThreadHoldsTheLockAtATime() {
@@ -112,59 +107,56 @@ public abstract class MutualExclusionContract {
         LockUnderTest lock = newLock();
         assertThat(lock.tryLock()).withFailMessage("tryLock() of a new, free %s returned false", lockName()).isTrue();
         lock.unlock();
-        LincheckBudget.modelChecking().check(getClass());
+        try {
+            LincheckBudget.modelChecking().check(getClass());
+        } catch (AssertionError interleaving) {
+            throw new AssertionFailedError("Lincheck found an interleaving, printed below step by step, in which two threads were inside the "
+                    + lockName() + " at once (criticalSection() returned false): both saw the lock free and both took"
+                    + " it. 'If free then take' must be one atomic step: compareAndSet the owner from null.\n" + interleaving.getMessage(), interleaving);
+        }
     }
 
     @Test
-    void tryLockFailsWhileAnotherThreadHoldsTheLock() throws Exception {
+    void tryLockFailsWhileAnotherThreadHoldsTheLock() {
         LockUnderTest lock = newLock();
         lock.lock();
         try {
-            assertThat(MutualExclusionContract.<Boolean>inOtherThread(lock::tryLock)).withFailMessage(
-                    "tryLock() in another thread returned true while this thread held the %s", lockName()).isFalse();
-            assertThat(MutualExclusionContract.<Boolean>inOtherThread(lock::isHeldByCurrentThread)).withFailMessage(
-                    "isHeldByCurrentThread() returned true in a thread that does not hold the lock").isFalse();
-            assertThat(lock.isHeldByCurrentThread()).isTrue();
+            boolean otherTook = inAnotherThread("tryLock() never waits.", lock::tryLock);
+            assertThat(otherTook).withFailMessage("tryLock() in another thread returned true while this thread held the"
+                    + " %s: two threads would be inside at once. Take the lock only if nobody holds it.", lockName())
+                    .isFalse();
+            boolean otherHolds = inAnotherThread("isHeldByCurrentThread() never waits.", lock::isHeldByCurrentThread);
+            assertThat(otherHolds).withFailMessage("isHeldByCurrentThread() returned true in a thread that does not hold"
+                    + " the %s: compare the owner with Thread.currentThread().", lockName()).isFalse();
+            assertThat(lock.isHeldByCurrentThread()).withFailMessage("isHeldByCurrentThread() returned false in the"
+                    + " thread that had just taken the %s with lock(): remember the owner when you take it.", lockName())
+                    .isTrue();
         } finally {
             lock.unlock();
         }
-        assertThat(lock.isHeldByCurrentThread()).isFalse();
-        assertThat(MutualExclusionContract.<Boolean>inOtherThread(() -> {
-            boolean took = lock.tryLock();
-            if (took) {
-                lock.unlock();
-            }
-            return took;
-        })).withFailMessage("tryLock() in another thread returned false after the lock was released").isTrue();
+        assertThat(lock.isHeldByCurrentThread()).withFailMessage("isHeldByCurrentThread() returned true after unlock():"
+                + " unlock() must clear the owner.").isFalse();
+        assertThat(inAnotherThread("tryLock() never waits.", () -> takeAndRelease(lock))).withFailMessage(
+                "tryLock() in another thread returned false after the %s was released: unlock() must make it free"
+                        + " again.", lockName()).isTrue();
     }
 
     @Test
-    void unlockByAThreadThatDoesNotHoldTheLockThrowsAndChangesNothing() throws Exception {
+    void unlockByAThreadThatDoesNotHoldTheLockThrowsAndChangesNothing() {
         LockUnderTest lock = newLock();
-        assertThatThrownBy(lock::unlock).withFailMessage(
-                "unlock() of a free %s must throw IllegalMonitorStateException", lockName())
+        Throwable onFreeLock = catchThrowable(lock::unlock);
+        assertThat(onFreeLock).withFailMessage("unlock() of a free %s %s: it must throw IllegalMonitorStateException."
+                + " Nobody holds the lock, so nobody may release it: check the owner before you release.", lockName(),
+                onFreeLock == null ? "returned normally" : "threw " + onFreeLock)
                 .isInstanceOf(IllegalMonitorStateException.class);
         lock.lock();
         Throwable thrown;
         boolean stillHeld;
         boolean thirdThreadGotIn;
         try {
-            thrown = MutualExclusionContract.<Throwable>inOtherThread(() -> {
-                try {
-                    lock.unlock();
-                    return null;
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
+            thrown = inAnotherThread("unlock() never waits.", () -> catchThrowable(lock::unlock));
             stillHeld = lock.isHeldByCurrentThread();
-            thirdThreadGotIn = MutualExclusionContract.<Boolean>inOtherThread(() -> {
-                boolean took = lock.tryLock();
-                if (took) {
-                    lock.unlock();
-                }
-                return took;
-            });
+            thirdThreadGotIn = inAnotherThread("tryLock() never waits.", () -> takeAndRelease(lock));
         } finally {
             if (lock.isHeldByCurrentThread()) {
                 lock.unlock();
@@ -175,86 +167,67 @@ public abstract class MutualExclusionContract {
                         + " Otherwise any thread can release a lock that protects someone else's work: check the owner.",
                 thrown == null ? "returned normally" : "threw " + thrown).isInstanceOf(IllegalMonitorStateException.class);
         assertThat(stillHeld).withFailMessage(
-                "after another thread's unlock() attempt, the holder no longer holds the lock").isTrue();
+                "after another thread's unlock() attempt, the holder no longer holds the lock: a refused unlock() must"
+                        + " change nothing (check the owner before you touch anything)").isTrue();
         assertThat(thirdThreadGotIn).withFailMessage(
                 "after another thread's unlock() attempt, a third thread could take the lock: it was released by a"
                         + " thread that did not hold it").isFalse();
     }
 
     @Test
-    void timedTryLockGivesUpAfterAboutTheTimeout() throws Exception {
+    void timedTryLockGivesUpAfterAboutTheTimeout() {
         LockUnderTest lock = newLock();
         Duration timeout = Duration.ofMillis(300);
         lock.lock();
         try {
-            long[] elapsedNanos = new long[1];
-            boolean took = inOtherThread(() -> {
-                long start = System.nanoTime();
-                boolean result = lock.tryLock(timeout);
-                elapsedNanos[0] = System.nanoTime() - start;
-                return result;
-            });
-            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(elapsedNanos[0]);
-            assertThat(took).withFailMessage("tryLock(%s) returned true while another thread held the lock", timeout).isFalse();
+            BlockingCall.Timed<Boolean> waited = BlockingCall.timed("timed-waiter", BlockingCall.PATIENCE.plus(timeout),
+                    "tryLock(300 ms) of a lock another thread holds must give up soon after 300 ms.",
+                    () -> lock.tryLock(timeout));
+            long elapsedMs = waited.elapsed().toMillis();
+            assertThat(waited.value()).withFailMessage("tryLock(%s) returned true while another thread held the lock",
+                    timeout).isFalse();
             assertThat(elapsedMs).withFailMessage(
                     "tryLock(300 ms) gave up after %d ms: it must wait (about) the whole timeout before it returns false",
                     elapsedMs).isGreaterThanOrEqualTo(270);
-            assertThat(elapsedMs).withFailMessage(
-                    "tryLock(300 ms) returned after %d ms: it should give up soon after the timeout", elapsedMs)
-                    .isLessThan(300 + 2_000);
         } finally {
             lock.unlock();
         }
     }
 
     @Test
-    void timedTryLockTakesTheLockWhenItIsReleasedInTime() throws Exception {
+    void timedTryLockTakesTheLockWhenItIsReleasedInTime() {
         LockUnderTest lock = newLock();
         lock.lock();
-        FutureTask<Boolean> waiter = new FutureTask<>(() -> {
-            boolean took = lock.tryLock(Duration.ofSeconds(30));
-            if (took) {
-                lock.unlock();
-            }
-            return took;
-        });
-        Thread thread = new Thread(waiter, "timed-waiter");
-        thread.start();
-        try {
-            awaitBlocked(thread);
-        } finally {
-            lock.unlock();
-        }
-        assertThat(waiter.get(GENEROUS.toMillis(), TimeUnit.MILLISECONDS)).withFailMessage(
-                "a thread in tryLock(30 s) did not get the lock after it was released").isTrue();
-        thread.join();
-    }
-
-    @Test
-    void unlockLetsAWaitingThreadIn() throws Exception {
-        LockUnderTest lock = newLock();
-        lock.lock();
-        CountDownLatch acquired = new CountDownLatch(1);
-        Thread waiter = new Thread(() -> {
-            lock.lock();
+        BlockingCall<Boolean> waiter = BlockingCall.start("timed-waiter", () -> takeAndRelease(lock, Duration.ofSeconds(30)));
+        try (waiter) {
             try {
-                acquired.countDown();
+                waiter.assertBlocks("tryLock(30 s) of a lock another thread holds");
             } finally {
                 lock.unlock();
             }
-        }, "waiter");
-        waiter.start();
-        try {
-            awaitBlocked(waiter);
-            assertThat(acquired.getCount()).withFailMessage("a thread got into lock() while another held it").isEqualTo(1);
-        } finally {
-            lock.unlock();
+            assertThat(waiter.assertFinishes("unlock() did not let in the thread waiting in tryLock(30 s): does unlock()"
+                    + " wake a waiter?")).withFailMessage(
+                    "a thread in tryLock(30 s) did not get the lock after it was released").isTrue();
         }
-        assertThat(acquired.await(GENEROUS.toMillis(), TimeUnit.MILLISECONDS)).withFailMessage(
-                "a thread waiting in lock() was not let in within %s after unlock(): the wake-up was lost. Does unlock()"
-                        + " wake a waiter, and can a waiter miss a wake-up that comes just before it starts to wait?",
-                GENEROUS).isTrue();
-        waiter.join();
+    }
+
+    @Test
+    void unlockLetsAWaitingThreadIn() {
+        LockUnderTest lock = newLock();
+        lock.lock();
+        BlockingCall<Void> waiter = BlockingCall.run("waiter", () -> {
+            lock.lock();
+            lock.unlock();
+        });
+        try (waiter) {
+            try {
+                waiter.assertBlocks("lock() of a lock another thread holds");
+            } finally {
+                lock.unlock();
+            }
+            waiter.assertFinishes("a thread waiting in lock() was not let in after unlock(): the wake-up was lost. Does"
+                    + " unlock() wake a waiter, and can a waiter miss a wake-up that comes just before it starts to wait?");
+        }
     }
 
     @Test
@@ -262,80 +235,124 @@ public abstract class MutualExclusionContract {
         LockUnderTest lock = newLock();
         lock.lock();
         CountDownLatch aboutToLock = new CountDownLatch(1);
-        Thread waiter = new Thread(() -> {
+        BlockingCall<Void> waiter = BlockingCall.run("waiter", () -> {
             aboutToLock.countDown();
             lock.lock();
             lock.unlock();
-        }, "waiter");
-        waiter.start();
-        try {
-            aboutToLock.await();
-            BusyWait.assertWaitsWithoutSpinning(waiter);
-        } finally {
-            lock.unlock();
+        });
+        try (waiter) {
+            try {
+                aboutToLock.await();
+                BusyWait.assertWaitsWithoutSpinning(waiter.thread());
+            } finally {
+                lock.unlock();
+            }
+            waiter.assertFinishes("a thread waiting in lock() was not let in after unlock().");
         }
-        waiter.join(GENEROUS);
     }
 
     @Test
-    void anInterruptWhileWaitingInTimedTryLockThrowsInterruptedException() throws Exception {
+    void anInterruptWhileWaitingInTimedTryLockThrowsInterruptedException() {
         LockUnderTest lock = newLock();
         lock.lock();
-        FutureTask<Throwable> waiter = new FutureTask<>(() -> {
+        try (BlockingCall<Boolean> waiter = BlockingCall.start("interrupted-waiter", () -> {
             try {
-                boolean took = lock.tryLock(Duration.ofSeconds(30));
-                return new AssertionError("tryLock returned " + took + " instead of throwing InterruptedException");
-            } catch (InterruptedException expected) {
-                return expected;
+                return takeAndRelease(lock, Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new AssertionFailedError("tryLock(30 s) threw InterruptedException but left the interrupt"
+                            + " status set: throwing it reports the interrupt, so the status must be cleared.");
+                }
+                throw e;
             }
-        });
-        Thread thread = new Thread(waiter, "interrupted-waiter");
-        thread.start();
+        })) {
+            try {
+                waiter.assertBlocks("tryLock(30 s) of a lock another thread holds");
+                waiter.thread().interrupt();
+                waiter.assertThrows(InterruptedException.class, "a thread interrupted while waiting in tryLock(30 s) must"
+                        + " get InterruptedException at once: look at the interrupt status each time the thread wakes up"
+                        + " (Thread.interrupted()), and throw.");
+            } finally {
+                lock.unlock();
+            }
+        }
+        assertThat(inAnotherThread("tryLock() never waits.", () -> takeAndRelease(lock))).withFailMessage(
+                "after an interrupted tryLock, the free lock could not be taken: the waiter left it broken").isTrue();
+    }
+
+    @Test
+    void timedTryLockAcceptsAnyDurationAsTheJdkDoes() throws Exception {
+        LockUnderTest lock = newLock();
+        for (Duration timeout : new Duration[] {Timeouts.FOREVER, Duration.ZERO, Timeouts.MOST_NEGATIVE}) {
+            String call = "tryLock(" + show(timeout) + ") of a free " + lockName();
+            boolean took = Timeouts.assertReturnsAtOnce(call, () -> takeAndRelease(lock, timeout));
+            assertThat(took).withFailMessage("%s returned false: a free lock is taken at once, whatever the timeout"
+                    + " (as Lock.tryLock(time, unit) does). Try to take it before you look at the timeout.", call).isTrue();
+        }
+        BlockingCall<Boolean> waiter;
+        lock.lock();
         try {
-            awaitBlocked(thread);
-            thread.interrupt();
-            assertThat(waiter.get(GENEROUS.toMillis(), TimeUnit.MILLISECONDS)).withFailMessage(
-                    "a thread interrupted while waiting in tryLock(30 s) must get InterruptedException")
-                    .isInstanceOf(InterruptedException.class);
+            String call = "tryLock(" + show(Timeouts.MOST_NEGATIVE) + ") of a " + lockName() + " another thread holds";
+            boolean took = Timeouts.assertReturnsAtOnce(call, () -> takeAndRelease(lock, Timeouts.MOST_NEGATIVE));
+            assertThat(took).withFailMessage("%s returned true while the lock was held: a timeout of zero or less means"
+                    + " \"do not wait\", and the lock was not free.", call).isFalse();
+            waiter = Timeouts.assertWaits("forever-waiter", () -> takeAndRelease(lock, Timeouts.FOREVER),
+                    "tryLock(" + show(Timeouts.FOREVER) + ") of a " + lockName() + " another thread holds: as long as it"
+                            + " takes");
         } finally {
             lock.unlock();
         }
-        thread.join();
-        assertThat(MutualExclusionContract.<Boolean>inOtherThread(() -> {
-            boolean took = lock.tryLock();
-            if (took) {
-                lock.unlock();
-            }
-            return took;
-        })).withFailMessage("after an interrupted tryLock, the free lock could not be taken: the waiter left it broken").isTrue();
-    }
-
-    /** Waits (without sleeping) until {@code thread} blocks: parked or blocked on a monitor. */
-    static void awaitBlocked(Thread thread) {
-        try {
-            await().atMost(GENEROUS).pollInterval(Duration.ofMillis(1)).until(() -> {
-                Thread.State state = thread.getState();
-                return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING
-                        || state == Thread.State.BLOCKED || state == Thread.State.TERMINATED;
-            });
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionFailedError("thread \"" + thread.getName() + "\" should be waiting for the lock, but after "
-                    + GENEROUS.toSeconds() + " s it is still " + thread.getState() + " (running): it spins instead of"
-                    + " sleeping. A waiting thread must block (park) until the lock is released.\n"
-                    + ThreadReports.describe(java.util.List.of(thread)));
+        try (waiter) {
+            assertThat(waiter.assertFinishes("unlock() did not let in the thread waiting in tryLock(" + show(Timeouts.FOREVER)
+                    + "): does unlock() wake a waiter?")).withFailMessage("tryLock(%s) returned false after the lock was"
+                            + " released: a huge timeout means \"as long as it takes\"", show(Timeouts.FOREVER)).isTrue();
         }
     }
 
-    /** Runs {@code action} in a new thread, waits for it and returns its result. */
-    static <T> T inOtherThread(java.util.concurrent.Callable<T> action) throws Exception {
-        FutureTask<T> task = new FutureTask<>(action);
-        Thread thread = new Thread(task, "other-thread");
-        thread.start();
-        Future<T> future = task;
-        try {
-            return future.get(GENEROUS.toMillis(), TimeUnit.MILLISECONDS);
-        } finally {
-            thread.join(GENEROUS);
+    @Test
+    void anInterruptedCallerOfTimedTryLockGetsInterruptedException() throws Exception {
+        LockUnderTest lock = newLock();
+        Timeouts.assertInterruptedCallerGetsInterruptedException("tryLock(" + show(Timeouts.FOREVER) + ") of a free "
+                + lockName(), () -> takeAndRelease(lock, Timeouts.FOREVER));
+        Timeouts.assertInterruptedCallerGetsInterruptedException("tryLock(1 s) of a free " + lockName(),
+                () -> takeAndRelease(lock, Duration.ofSeconds(1)));
+        boolean took = BlockingCall.within("after-interrupts", BlockingCall.PATIENCE, "tryLock() of a free lock must not wait.",
+                () -> takeAndRelease(lock, Duration.ZERO));
+        assertThat(took).withFailMessage("after two interrupted callers, tryLock(0) of the free %s returned false: an"
+                + " interrupted tryLock must leave the lock free", lockName()).isTrue();
+    }
+
+    /** Takes the lock with {@code tryLock(timeout)} and, if taken, releases it; returns whether it was taken. */
+    static boolean takeAndRelease(LockUnderTest lock, Duration timeout) throws InterruptedException {
+        boolean took = lock.tryLock(timeout);
+        if (took) {
+            lock.unlock();
         }
+        return took;
+    }
+
+    /** How a test timeout reads in a message. */
+    static String show(Duration timeout) {
+        if (timeout.equals(Timeouts.FOREVER)) {
+            return "Duration.ofSeconds(Long.MAX_VALUE)";
+        }
+        if (timeout.equals(Timeouts.MOST_NEGATIVE)) {
+            return "Duration.ofSeconds(Long.MIN_VALUE)";
+        }
+        return timeout.toMillis() + " ms";
+    }
+
+    /** Takes the lock with {@code tryLock()} and, if taken, releases it; returns whether it was taken. */
+    static boolean takeAndRelease(LockUnderTest lock) {
+        boolean took = lock.tryLock();
+        if (took) {
+            lock.unlock();
+        }
+        return took;
+    }
+
+    /** Calls {@code call}, which must not wait, on a thread of its own (not the test thread, which may hold the lock). */
+    static <T> T inAnotherThread(String mustNotWait, java.util.concurrent.Callable<T> call) {
+        return BlockingCall.within("other-thread", BlockingCall.PATIENCE, mustNotWait, call);
     }
 }

@@ -54,7 +54,8 @@ public class SimpleMutexTest extends MutualExclusionContract {
                             + " reentrant (that is SimpleReentrantLock, exercise 3)").isFalse();
             assertThat(mutex.tryLock(Duration.ofMillis(50))).withFailMessage(
                     "tryLock(timeout) by the holder returned true: a SimpleMutex is not reentrant").isFalse();
-            assertThat(mutex.isHeldByCurrentThread()).isTrue();
+            assertThat(mutex.isHeldByCurrentThread()).withFailMessage("after failed tryLock() calls by the holder,"
+                    + " isHeldByCurrentThread() returned false: a failed tryLock() must change nothing").isTrue();
         } finally {
             mutex.unlock();
         }

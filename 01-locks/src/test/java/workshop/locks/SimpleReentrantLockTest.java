@@ -3,9 +3,8 @@ package workshop.locks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
 
 /** Exercise 3: README "3. SimpleReentrantLock". The shared lock tests are in {@link MutualExclusionContract}. */
@@ -50,10 +49,15 @@ public class SimpleReentrantLockTest extends MutualExclusionContract {
     @Test
     void theHolderCanTakeTheLockAgainAThousandLevelsDeep() {
         SimpleReentrantLock lock = new SimpleReentrantLock();
-        recurse(lock, 1, 1000);
+        // On a thread of its own, so that a lock that is not reentrant fails with an explanation, not a time limit.
+        BlockingCall.within("recursive-holder", BlockingCall.PATIENCE, "lock() by the thread that already holds the"
+                + " lock must take it again at once and count one more hold; this thread is waiting for itself, so it"
+                + " will never go on. Check whether the caller is the owner before you wait.",
+                () -> recurse(lock, 1, 1000));
         assertThat(lock.getHoldCount()).withFailMessage(
                 "after 1000 nested lock()/unlock() pairs the hold count is %d, expected 0", lock.getHoldCount()).isZero();
-        assertThat(lock.isHeldByCurrentThread()).isFalse();
+        assertThat(lock.isHeldByCurrentThread()).withFailMessage("after 1000 nested lock()/unlock() pairs the thread"
+                + " still holds the lock: the last unlock() must release it").isFalse();
     }
 
     private static void recurse(SimpleReentrantLock lock, int depth, int maxDepth) {
@@ -75,49 +79,50 @@ public class SimpleReentrantLockTest extends MutualExclusionContract {
         SimpleReentrantLock lock = new SimpleReentrantLock();
         lock.lock();
         lock.lock();
-        assertThat(lock.tryLock()).withFailMessage("tryLock() by the holder must succeed: the lock is reentrant").isTrue();
-        assertThat(lock.tryLock(Duration.ofMillis(10))).withFailMessage("tryLock(timeout) by the holder must succeed").isTrue();
-        assertThat(lock.getHoldCount()).isEqualTo(4);
+        assertThat(lock.tryLock()).withFailMessage("tryLock() by the holder returned false: the lock is reentrant, so"
+                + " the thread that holds it takes it again at once").isTrue();
+        assertThat(lock.tryLock(Duration.ofMillis(10))).withFailMessage("tryLock(timeout) by the holder returned false:"
+                + " the lock is reentrant, so the thread that holds it takes it again at once").isTrue();
+        assertThat(lock.getHoldCount()).withFailMessage("after lock(), lock(), tryLock(), tryLock(10 ms) by one thread"
+                + " getHoldCount() is %d, expected 4: every successful take adds one hold", lock.getHoldCount())
+                .isEqualTo(4);
 
-        CountDownLatch acquired = new CountDownLatch(1);
-        Thread other = new Thread(() -> {
+        BlockingCall<Void> other = BlockingCall.run("other", () -> {
             lock.lock();
+            lock.unlock();
+        });
+        try (other) {
             try {
-                acquired.countDown();
+                for (int holdsLeft = 3; holdsLeft >= 1; holdsLeft--) {
+                    other.assertBlocks("lock() while another thread still holds the lock " + (holdsLeft + 1) + " time(s)");
+                    lock.unlock();
+                    assertThat(lock.getHoldCount()).withFailMessage("after one unlock() the hold count is %d, expected"
+                            + " %d: each unlock() releases one hold", lock.getHoldCount(), holdsLeft).isEqualTo(holdsLeft);
+                    assertThat(lock.isHeldByCurrentThread()).withFailMessage("with %d hold(s) left, the holder no longer"
+                            + " holds the lock: it must stay held until every lock() has its unlock()", holdsLeft).isTrue();
+                }
+                other.assertBlocks("lock() while another thread still holds the lock once");
             } finally {
-                lock.unlock();
+                while (lock.isHeldByCurrentThread()) {
+                    lock.unlock();
+                }
             }
-        }, "other");
-        other.start();
-        try {
-            for (int holdsLeft = 3; holdsLeft >= 1; holdsLeft--) {
-                awaitBlocked(other);
-                assertThat(acquired.getCount()).withFailMessage(
-                        "another thread got the lock while the holder still had %d hold(s): the lock must stay held until"
-                                + " every lock() has its unlock()", holdsLeft + 1).isEqualTo(1);
-                lock.unlock();
-                assertThat(lock.getHoldCount()).isEqualTo(holdsLeft);
-                assertThat(lock.isHeldByCurrentThread()).isTrue();
-            }
-        } finally {
-            while (lock.isHeldByCurrentThread()) {
-                lock.unlock();
-            }
+            other.assertFinishes("the waiting thread did not get the lock after the hold count returned to zero: the"
+                    + " last unlock() must release the lock and wake a waiter.");
         }
-        assertThat(acquired.await(5, TimeUnit.SECONDS)).withFailMessage(
-                "the waiting thread did not get the lock after the hold count returned to zero").isTrue();
-        other.join();
     }
 
     @Test
-    void theHoldCountBelongsToTheHolder() throws Exception {
+    void theHoldCountBelongsToTheHolder() {
         SimpleReentrantLock lock = new SimpleReentrantLock();
-        assertThat(lock.getHoldCount()).isZero();
+        assertThat(lock.getHoldCount()).withFailMessage("getHoldCount() of a new lock is %d, expected 0",
+                lock.getHoldCount()).isZero();
         lock.lock();
         lock.lock();
         try {
-            assertThat(MutualExclusionContract.<Integer>inOtherThread(lock::getHoldCount)).withFailMessage(
-                    "getHoldCount() in a thread that does not hold the lock must be 0").isZero();
+            int othersCount = inAnotherThread("getHoldCount() never waits.", lock::getHoldCount);
+            assertThat(othersCount).withFailMessage("getHoldCount() in a thread that does not hold the lock is %d; it"
+                    + " must be 0: the count belongs to the holder", othersCount).isZero();
         } finally {
             lock.unlock();
             lock.unlock();

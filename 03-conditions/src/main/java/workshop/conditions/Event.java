@@ -36,19 +36,26 @@ public class Event {
     }
 
     /**
-     * Waits until the flag is up, or until a {@code set()} happens while this thread waits.
+     * Waits until the flag is up, or until a {@code set()} happens while this thread waits. A wake-up without a
+     * {@code set()} (a spurious one) must not end the wait.
      *
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if interrupted while waiting, or already interrupted when called (checked
+     *     first, even when there is no need to wait); the interrupt status is then cleared
      */
     public void await() throws InterruptedException {
         throw new UnsupportedOperationException("TODO 03-conditions exercise 1: Event.await()");
     }
 
     /**
-     * As {@link #await()}, but waits at most {@code timeout}.
+     * As {@link #await()}, but waits at most {@code timeout}, counted from the call (a wake-up without a
+     * {@code set()} does not restart it); returns false only when about the whole timeout has passed. A timeout of zero or less does not wait; any
+     * {@code Duration} is accepted, and a huge one (up to {@code Duration.ofSeconds(Long.MAX_VALUE)}) means "as
+     * long as it takes": convert it with {@code TimeUnit.NANOSECONDS.convert(timeout)}, which saturates, not
+     * {@code timeout.toNanos()}, which throws {@code ArithmeticException} beyond about 292 years.
      *
      * @return true if released by the flag or a {@code set()}, false if the time ran out first
-     * @throws InterruptedException if interrupted while waiting
+     * @throws InterruptedException if interrupted while waiting, or already interrupted when called (checked
+     *     first, even when there is no need to wait); the interrupt status is then cleared
      */
     public boolean await(Duration timeout) throws InterruptedException {
         throw new UnsupportedOperationException("TODO 03-conditions exercise 1: Event.await(Duration)");

@@ -1,7 +1,7 @@
 package workshop.conditions;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import workshop.testkit.Background;
-import workshop.testkit.Bounded;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.BusyWait;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
+import workshop.testkit.Timeouts;
 
 /** Exercise 3: README "3. Barrier". */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
@@ -30,8 +30,10 @@ class BarrierTest {
     @Order(1)
     void refusesPartiesBelowOne() {
         for (int parties : new int[] {0, -1}) {
-            assertThatThrownBy(() -> new Barrier(parties)).withFailMessage(
-                    "new Barrier(%d) must throw IllegalArgumentException with a message naming \"parties\"", parties)
+            Throwable thrown = catchThrowable(() -> new Barrier(parties));
+            assertThat(thrown).withFailMessage("new Barrier(%d) %s: it must throw IllegalArgumentException with a message"
+                    + " naming \"parties\" (a barrier needs at least one party)", parties,
+                    thrown == null ? "returned normally" : "threw " + thrown)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parties");
         }
     }
@@ -42,20 +44,20 @@ class BarrierTest {
         Barrier barrier = new Barrier(3);
         AtomicReference<Integer> firstIndex = new AtomicReference<>();
         AtomicReference<Integer> secondIndex = new AtomicReference<>();
-        try (Background first = Background.start("first", () -> firstIndex.set(barrier.await()))) {
+        try (BlockingCall<Void> first = BlockingCall.run("first", () -> firstIndex.set(barrier.await()))) {
             first.assertBlocks("the first of 3 parties at the barrier");
-            try (Background second = Background.start("second", () -> secondIndex.set(barrier.await()))) {
+            try (BlockingCall<Void> second = BlockingCall.run("second", () -> secondIndex.set(barrier.await()))) {
                 second.assertBlocks("the second of 3 parties at the barrier");
-                EventTest.awaitWaiting(first.thread());
-                EventTest.awaitWaiting(second.thread());
+                first.assertReaches(Thread.State.WAITING, EventTest.PARKED);
+                second.assertReaches(Thread.State.WAITING, EventTest.PARKED);
                 BusyWait.assertWaitsWithoutPolling(first.thread());
-                assertThat(first.ended() || second.ended()).withFailMessage(
+                assertThat(first.isDone() || second.isDone()).withFailMessage(
                         "a thread passed a barrier for 3 parties when only 2 had arrived").isFalse();
-                int lastIndex = Bounded.call("last", LIMIT, "the third and last party must pass at once: it opens the"
+                int lastIndex = BlockingCall.within("last", LIMIT, "the third and last party must pass at once: it opens the"
                         + " barrier.", barrier::await);
-                first.assertEnds("the last party arrived, but the first one was not released: signalAll() when the"
+                first.assertFinishes("the last party arrived, but the first one was not released: signalAll() when the"
                         + " last one arrives.");
-                second.assertEnds("the last party arrived, but the second one was not released: signalAll(), not"
+                second.assertFinishes("the last party arrived, but the second one was not released: signalAll(), not"
                         + " signal(), wakes every waiter.");
                 assertThat(List.of(firstIndex.get(), secondIndex.get(), lastIndex)).withFailMessage(
                         "arrival indices (first, second, last) were %s; like CyclicBarrier, await() returns parties - 1"
@@ -69,7 +71,7 @@ class BarrierTest {
     @Order(3)
     void aBarrierForOnePartyNeverWaits() {
         Barrier barrier = new Barrier(1);
-        List<Integer> indices = Bounded.call("alone", LIMIT, "a barrier for 1 party must let its only party through at"
+        List<Integer> indices = BlockingCall.within("alone", LIMIT, "a barrier for 1 party must let its only party through at"
                 + " once, every time.", () -> List.of(barrier.await(), barrier.await(), barrier.await()));
         assertThat(indices).withFailMessage("a barrier for 1 party returned %s: the only party is the last, index 0",
                 indices).containsExactly(0, 0, 0);
@@ -127,15 +129,15 @@ class BarrierTest {
     void aFastThreadComingBackForTheNextGenerationDoesNotStrandTheSlowOne() {
         Barrier barrier = new Barrier(2);
         for (int round = 0; round < 10; round++) {
-            try (Background slow = Background.start("slow-" + round, () -> {
+            try (BlockingCall<Void> slow = BlockingCall.run("slow-" + round, () -> {
                 barrier.await();
                 barrier.await();
             })) {
                 slow.assertBlocks("the first of 2 parties at the barrier");
-                EventTest.awaitWaiting(slow.thread());
+                slow.assertReaches(Thread.State.WAITING, EventTest.PARKED);
                 // The fast thread opens the barrier and comes straight back for the next generation, before the slow
                 // one has woken up and left the last one.
-                try (Background fast = Background.start("fast-" + round, () -> {
+                try (BlockingCall<Void> fast = BlockingCall.run("fast-" + round, () -> {
                     barrier.await();
                     barrier.await();
                 })) {
@@ -144,8 +146,8 @@ class BarrierTest {
                             + " one's new arrival, so it took the barrier for closed and slept on: both wait forever. A"
                             + " count alone cannot tell generations apart. Give each trip a generation number, and let a"
                             + " waiter leave when the generation it arrived in is over.";
-                    slow.assertEnds(hint);
-                    fast.assertEnds(hint);
+                    slow.assertFinishes(hint);
+                    fast.assertFinishes(hint);
                 }
             }
         }
@@ -157,31 +159,34 @@ class BarrierTest {
         Barrier barrier = new Barrier(3);
         AtomicReference<Integer> firstIndex = new AtomicReference<>();
         AtomicReference<Integer> secondIndex = new AtomicReference<>();
-        try (Background first = Background.start("first", () -> firstIndex.set(barrier.await()));
-                Background second = Background.start("second", () -> secondIndex.set(barrier.await()))) {
+        try (BlockingCall<Void> first = BlockingCall.run("first", () -> firstIndex.set(barrier.await()));
+                BlockingCall<Void> second = BlockingCall.run("second", () -> secondIndex.set(barrier.await()))) {
             first.assertBlocks("the first of 3 parties at the barrier");
             second.assertBlocks("the second of 3 parties at the barrier");
             SpuriousWakeups.wakeAll(barrier, List.of(first.thread(), second.thread()));
-            assertThat(first.ended() || second.ended()).withFailMessage(
+            assertThat(first.isDone() || second.isDone()).withFailMessage(
                     "The test woke the two waiting parties without a third arrival, as a spurious wake-up does"
                             + " (Condition.await() may return for no reason: its Javadoc says so), and a party passed the"
                             + " barrier with only 2 of 3 arrived. A wake-up is only a hint to look again: wait in a while"
                             + " loop until the generation you arrived in is over.").isFalse();
-            int lastIndex = Bounded.call("last", LIMIT, "the last party must pass at once.", barrier::await);
-            first.assertEnds("the last party arrived, but a waiter was not released.");
-            second.assertEnds("the last party arrived, but a waiter was not released.");
-            assertThat(lastIndex).isZero();
-            assertThat(List.of(firstIndex.get(), secondIndex.get())).containsExactlyInAnyOrder(1, 2);
+            int lastIndex = BlockingCall.within("last", LIMIT, "the last party must pass at once.", barrier::await);
+            first.assertFinishes("the last party arrived, but a waiter was not released.");
+            second.assertFinishes("the last party arrived, but a waiter was not released.");
+            List<Integer> indices = java.util.Arrays.asList(firstIndex.get(), secondIndex.get(), lastIndex);
+            assertThat(indices.equals(List.of(2, 1, 0)) || indices.equals(List.of(1, 2, 0))).withFailMessage("arrival"
+                    + " indices (first, second, last) after the wake-ups were %s: the wake-ups must change nothing, so"
+                    + " they are 2 and 1 in either order, then 0 for the last", indices).isTrue();
         }
     }
 
     @Test
     @Order(7)
+    @Timeout(30) // a waiter that swallows the interrupt is reported after 5 s, then closing it takes up to 5 s more
     void anInterruptedPartyThrowsAndTheOthersKeepWaiting() {
         Barrier barrier = new Barrier(3);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicReference<Integer> secondIndex = new AtomicReference<>();
-        try (Background first = Background.start("first", () -> {
+        try (BlockingCall<Void> first = BlockingCall.run("first", () -> {
             try {
                 barrier.await();
             } catch (InterruptedException e) {
@@ -189,33 +194,54 @@ class BarrierTest {
             }
         })) {
             first.assertBlocks("the first of 3 parties at the barrier");
-            try (Background second = Background.start("second", () -> secondIndex.set(barrier.await()))) {
+            try (BlockingCall<Void> second = BlockingCall.run("second", () -> secondIndex.set(barrier.await()))) {
                 second.assertBlocks("the second of 3 parties at the barrier");
                 first.thread().interrupt();
-                first.assertEnds("a party interrupted while it waited at the barrier kept waiting: let"
+                first.assertFinishes("a party interrupted while it waited at the barrier kept waiting: let"
                         + " InterruptedException propagate.");
                 assertThat(thrown.get()).withFailMessage("a party interrupted while waiting at the barrier must throw"
                         + " InterruptedException, not pass as if everyone had arrived").isInstanceOf(InterruptedException.class);
                 BusyWait.assertWaitsWithoutPolling(second.thread());
-                assertThat(second.ended()).withFailMessage("when one waiting party was interrupted, another waiting party"
+                assertThat(second.isDone()).withFailMessage("when one waiting party was interrupted, another waiting party"
                         + " passed the barrier: an interrupt ends one thread's wait, it does not open the barrier").isFalse();
                 // The interrupted party's arrival still counts: the third arrival opens the barrier.
-                int lastIndex = Bounded.call("last", LIMIT, "the interrupted party's arrival still counts, so the third"
+                int lastIndex = BlockingCall.within("last", LIMIT, "the interrupted party's arrival still counts, so the third"
                         + " arrival opens the barrier (see the Barrier Javadoc).", barrier::await);
-                second.assertEnds("the last party arrived, but the waiting one was not released.");
-                assertThat(List.of(secondIndex.get(), lastIndex)).containsExactly(1, 0);
+                second.assertFinishes("the last party arrived, but the waiting one was not released.");
+                assertThat(List.of(secondIndex.get(), lastIndex)).withFailMessage("arrival indices (second, third) were"
+                        + " %s, expected [1, 0]: the interrupted first party's arrival still counts (index 2)",
+                        List.of(secondIndex.get(), lastIndex)).containsExactly(1, 0);
             }
         }
         List<Integer> next = new ArrayList<>();
-        Bounded.run("next-generation", LIMIT, "after an interrupt, the barrier must work as before.", () -> {
-            try (Background a = Background.start("a", barrier::await); Background b = Background.start("b", barrier::await)) {
+        BlockingCall.within("next-generation", LIMIT, "after an interrupt, the barrier must work as before.", () -> {
+            try (BlockingCall<Void> a = BlockingCall.run("a", barrier::await); BlockingCall<Void> b = BlockingCall.run("b", barrier::await)) {
                 a.assertBlocks("the first party of the next generation");
                 b.assertBlocks("the second party of the next generation");
                 next.add(barrier.await());
-                a.assertEnds("the next generation did not open.");
-                b.assertEnds("the next generation did not open.");
+                a.assertFinishes("the next generation did not open.");
+                b.assertFinishes("the next generation did not open.");
             }
         });
-        assertThat(next).containsExactly(0);
+        assertThat(next).withFailMessage("the last party of the generation after the interrupt got index %s, expected"
+                + " 0: the barrier must start every generation afresh", next).containsExactly(0);
+    }
+
+    @Test
+    @Order(8)
+    void anInterruptedCallerThrowsAtOnceAndDoesNotArrive() {
+        Barrier barrier = new Barrier(2);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("await() on a barrier for 2 parties", barrier::await);
+        try (BlockingCall<Integer> first = BlockingCall.start("first", barrier::await)) {
+            first.assertBlocks("the first of 2 parties at the barrier. A thread that was already interrupted called"
+                    + " await() before it and got InterruptedException: that call must not count as an arrival"
+                    + " (throw before you count, as lockInterruptibly() does)");
+            int lastIndex = BlockingCall.within("last", LIMIT, "the second party must pass at once: it opens the"
+                    + " barrier.", barrier::await);
+            int firstIndex = first.assertFinishes("the second party arrived, but the first was not released.");
+            assertThat(List.of(firstIndex, lastIndex)).withFailMessage("arrival indices (first, last) after an"
+                    + " interrupted caller were %s, expected [1, 0]: the interrupted call must not count",
+                    List.of(firstIndex, lastIndex)).containsExactly(1, 0);
+        }
     }
 }

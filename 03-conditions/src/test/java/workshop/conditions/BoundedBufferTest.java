@@ -1,7 +1,7 @@
 package workshop.conditions;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
-import workshop.testkit.Background;
-import workshop.testkit.Bounded;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.BusyWait;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.ThreadReports;
+import workshop.testkit.Timeouts;
 
 /** Exercise 2: README "2. BoundedBuffer". */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
@@ -62,13 +62,14 @@ class BoundedBufferTest {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(2);
         buffer.put("x"); // the producer signals now, while no consumer is waiting
         buffer.put("y");
-        List<String> taken = Bounded.call("consumer", LIMIT,
+        List<String> taken = BlockingCall.within("consumer", LIMIT,
                 "take() found items in the buffer but went to sleep anyway. The put() that signalled came before the"
                         + " wait, and a signal nobody waits for is lost: this is the lost wake-up of the guide's"
                         + " consumer, which waits without checking first. Wait only while the buffer is empty:"
                         + " `while (count == 0) notEmpty.await();`.",
                 () -> List.of(buffer.take(), buffer.take()));
-        assertThat(taken).containsExactly("x", "y");
+        assertThat(taken).withFailMessage("put x, y; took %s: items come out in the order they went in", taken)
+                .containsExactly("x", "y");
     }
 
     @Test
@@ -76,11 +77,11 @@ class BoundedBufferTest {
     void takeSleepsWhileTheBufferIsEmpty() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         AtomicReference<String> took = new AtomicReference<>();
-        try (Background consumer = Background.start("consumer", () -> took.set(buffer.take()))) {
+        try (BlockingCall<Void> consumer = BlockingCall.run("consumer", () -> took.set(buffer.take()))) {
             consumer.assertBlocks("take() on an empty buffer");
             BusyWait.assertWaitsWithoutPolling(consumer.thread());
             buffer.put("x");
-            consumer.assertEnds("put() added an item but the consumer waiting in take() was not woken: signal it.");
+            consumer.assertFinishes("put() added an item but the consumer waiting in take() was not woken: signal it.");
         }
         assertThat(took.get()).withFailMessage("take() returned %s, not the item put (\"x\")", took.get()).isEqualTo("x");
         assertThat(buffer.size()).withFailMessage("size() after the only item was taken was %d", buffer.size()).isZero();
@@ -92,13 +93,15 @@ class BoundedBufferTest {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(2);
         buffer.put("a");
         buffer.put("b");
-        try (Background producer = Background.start("producer", () -> buffer.put("c"))) {
+        try (BlockingCall<Void> producer = BlockingCall.run("producer", () -> buffer.put("c"))) {
             producer.assertBlocks("put() into a full buffer of capacity 2");
             BusyWait.assertWaitsWithoutPolling(producer.thread());
             assertThat(buffer.size()).withFailMessage("a full buffer of capacity 2 reports size() %d", buffer.size())
                     .isEqualTo(2);
-            assertThat(buffer.take()).isEqualTo("a");
-            producer.assertEnds("take() made room, but the producer waiting in put() was not woken: signal it.");
+            String head = buffer.take();
+            assertThat(head).withFailMessage("take() from a full buffer holding a, b returned %s, expected a", head)
+                    .isEqualTo("a");
+            producer.assertFinishes("take() made room, but the producer waiting in put() was not woken: signal it.");
         }
         assertThat(List.of(buffer.take(), buffer.take())).withFailMessage("items must come out in the order they went in")
                 .containsExactly("b", "c");
@@ -109,13 +112,13 @@ class BoundedBufferTest {
     void pollGivesUpAfterAboutTheTimeout() {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         Duration timeout = Duration.ofMillis(200);
-        Bounded.Timed<Optional<String>> polled = Bounded.timed("poller", LIMIT,
+        BlockingCall.Timed<Optional<String>> polled = BlockingCall.timed("poller", LIMIT,
                 "poll(200 ms) on an empty buffer must give up after about 200 ms.", () -> buffer.poll(timeout));
         assertThat(polled.value()).withFailMessage("poll(200 ms) on an empty buffer returned %s", polled.value()).isEmpty();
         assertThat(polled.elapsed()).withFailMessage(
                 "poll(200 ms) gave up after %d ms: it must wait the whole timeout (awaitNanos returns the time left)",
                 polled.elapsed().toMillis()).isGreaterThanOrEqualTo(timeout.minusMillis(10));
-        Optional<String> zero = Bounded.call("poller", LIMIT, "poll(0) must never wait.", () -> buffer.poll(Duration.ZERO));
+        Optional<String> zero = BlockingCall.within("poller", LIMIT, "poll(0) must never wait.", () -> buffer.poll(Duration.ZERO));
         assertThat(zero).withFailMessage("poll(0) on an empty buffer returned %s", zero).isEmpty();
     }
 
@@ -125,13 +128,13 @@ class BoundedBufferTest {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         buffer.put("x");
         Duration timeout = Duration.ofMillis(200);
-        Bounded.Timed<Boolean> offered = Bounded.timed("offerer", LIMIT,
+        BlockingCall.Timed<Boolean> offered = BlockingCall.timed("offerer", LIMIT,
                 "offer(y, 200 ms) into a full buffer must give up after about 200 ms.", () -> buffer.offer("y", timeout));
         assertThat(offered.value()).withFailMessage("offer(y, 200 ms) into a full buffer returned true").isFalse();
         assertThat(offered.elapsed()).withFailMessage(
                 "offer(y, 200 ms) gave up after %d ms: it must wait the whole timeout (awaitNanos returns the time left)",
                 offered.elapsed().toMillis()).isGreaterThanOrEqualTo(timeout.minusMillis(10));
-        boolean zero = Bounded.call("offerer", LIMIT, "offer(y, 0) must never wait.", () -> buffer.offer("y", Duration.ZERO));
+        boolean zero = BlockingCall.within("offerer", LIMIT, "offer(y, 0) must never wait.", () -> buffer.offer("y", Duration.ZERO));
         assertThat(zero).withFailMessage("offer(y, 0) into a full buffer returned true").isFalse();
         assertThat(buffer.size()).withFailMessage("failed offers changed size() to %d", buffer.size()).isEqualTo(1);
         assertThat(buffer.take()).withFailMessage("a failed offer must not replace the item in the buffer").isEqualTo("x");
@@ -146,7 +149,7 @@ class BoundedBufferTest {
     void pollCountsItsTimeoutFromTheCallNotFromTheLastWakeUp() {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         AtomicReference<Optional<String>> polled = new AtomicReference<>();
-        try (Background poller = Background.start("poller", () -> polled.set(buffer.poll(Duration.ofMillis(300))))) {
+        try (BlockingCall<Void> poller = BlockingCall.run("poller", () -> polled.set(buffer.poll(Duration.ofMillis(300))))) {
             poller.assertBlocks("poll(300 ms) on an empty buffer");
             boolean ended = SpuriousWakeups.keepWakingUntilEnded(buffer, poller.thread(), Duration.ofMillis(100),
                     Duration.ofSeconds(4));
@@ -163,11 +166,11 @@ class BoundedBufferTest {
     void pollReturnsAnItemThatArrivesInTimeAndSleepsMeanwhile() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         AtomicReference<Optional<String>> polled = new AtomicReference<>();
-        try (Background poller = Background.start("poller", () -> polled.set(buffer.poll(LONG_TIMEOUT)))) {
+        try (BlockingCall<Void> poller = BlockingCall.run("poller", () -> polled.set(buffer.poll(LONG_TIMEOUT)))) {
             poller.assertBlocks("poll(30 s) on an empty buffer");
             BusyWait.assertWaitsWithoutSpinning(poller.thread());
             buffer.put("x");
-            poller.assertEnds("put() added an item, but the thread in poll(30 s) was not woken: signal it.");
+            poller.assertFinishes("put() added an item, but the thread in poll(30 s) was not woken: signal it.");
         }
         assertThat(polled.get()).withFailMessage("poll(30 s) returned %s after x was put", polled.get()).contains("x");
     }
@@ -178,14 +181,17 @@ class BoundedBufferTest {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         buffer.put("x");
         AtomicReference<Boolean> offered = new AtomicReference<>();
-        try (Background offerer = Background.start("offerer", () -> offered.set(buffer.offer("y", LONG_TIMEOUT)))) {
+        try (BlockingCall<Void> offerer = BlockingCall.run("offerer", () -> offered.set(buffer.offer("y", LONG_TIMEOUT)))) {
             offerer.assertBlocks("offer(y, 30 s) into a full buffer");
             BusyWait.assertWaitsWithoutSpinning(offerer.thread());
-            assertThat(buffer.take()).isEqualTo("x");
-            offerer.assertEnds("take() made room, but the thread in offer(y, 30 s) was not woken: signal it.");
+            String head = buffer.take();
+            assertThat(head).withFailMessage("take() from a buffer holding x returned %s", head).isEqualTo("x");
+            offerer.assertFinishes("take() made room, but the thread in offer(y, 30 s) was not woken: signal it.");
         }
         assertThat(offered.get()).withFailMessage("offer(y, 30 s) returned %s after room appeared", offered.get()).isTrue();
-        assertThat(buffer.take()).isEqualTo("y");
+        String offeredItem = buffer.take();
+        assertThat(offeredItem).withFailMessage("after offer(y, 30 s) succeeded, take() returned %s, expected y",
+                offeredItem).isEqualTo("y");
     }
 
     @Test
@@ -194,19 +200,19 @@ class BoundedBufferTest {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         for (int attempt = 0; attempt < 20; attempt++) {
             AtomicReference<String> took = new AtomicReference<>();
-            try (Background sleeper = Background.start("sleeping-consumer", () -> took.set(buffer.take()))) {
+            try (BlockingCall<Void> sleeper = BlockingCall.run("sleeping-consumer", () -> took.set(buffer.take()))) {
                 sleeper.assertBlocks("take() on an empty buffer");
-                EventTest.awaitWaiting(sleeper.thread());
+                sleeper.assertReaches(Thread.State.WAITING, EventTest.PARKED);
                 // put() wakes the sleeping consumer; before it gets the lock back, this thread barges in and takes
                 // the item. (A lock lets a running thread in ahead of one that is still waking up.)
                 buffer.put("item-" + attempt);
                 Optional<String> stolen = buffer.poll(Duration.ZERO);
                 if (stolen.isEmpty()) {
-                    sleeper.assertEnds("the sleeping consumer took the item but did not return.");
+                    sleeper.assertFinishes("the sleeping consumer took the item but did not return.");
                     continue; // the sleeper was quicker this time: try again
                 }
                 SpuriousWakeups.awaitBackToWaitingOrEnded(buffer, List.of(sleeper.thread()));
-                if (sleeper.ended()) {
+                if (sleeper.isDone()) {
                     Throwable thrown = sleeper.failure();
                     throw new AssertionFailedError("A consumer waiting in take() was woken by put(), but another consumer"
                             + " took the item before the woken one got the lock back (a stolen wake-up). The woken"
@@ -218,7 +224,7 @@ class BoundedBufferTest {
                 assertThat(buffer.size()).withFailMessage("the stolen item was taken; size() must be 0, was %d",
                         buffer.size()).isZero();
                 buffer.put("next");
-                sleeper.assertEnds("the consumer went back to waiting after its item was stolen (good), but the next"
+                sleeper.assertFinishes("the consumer went back to waiting after its item was stolen (good), but the next"
                         + " put() did not wake it.");
                 assertThat(took.get()).withFailMessage("the consumer whose item was stolen must get the next one, got %s",
                         took.get()).isEqualTo("next");
@@ -235,17 +241,17 @@ class BoundedBufferTest {
         BoundedBuffer<String> full = new BoundedBuffer<>(1);
         full.put("x");
         AtomicReference<String> took = new AtomicReference<>();
-        try (Background consumer = Background.start("consumer", () -> took.set(empty.take()));
-                Background producer = Background.start("producer", () -> full.put("y"))) {
+        try (BlockingCall<Void> consumer = BlockingCall.run("consumer", () -> took.set(empty.take()));
+                BlockingCall<Void> producer = BlockingCall.run("producer", () -> full.put("y"))) {
             consumer.assertBlocks("take() on an empty buffer");
             producer.assertBlocks("put() into a full buffer");
             SpuriousWakeups.wakeAll(empty, List.of(consumer.thread()));
             SpuriousWakeups.wakeAll(full, List.of(producer.thread()));
-            if (consumer.ended() || producer.ended()) {
-                Throwable thrown = consumer.ended() ? consumer.failure() : producer.failure();
+            if (consumer.isDone() || producer.isDone()) {
+                Throwable thrown = consumer.isDone() ? consumer.failure() : producer.failure();
                 throw new AssertionFailedError("The test woke the waiting threads without changing either buffer, as a"
                         + " spurious wake-up does (Condition.await() may return for no reason: its Javadoc says so), and "
-                        + (consumer.ended() ? "take() on the empty buffer " + (thrown == null ? "returned " + took.get()
+                        + (consumer.isDone() ? "take() on the empty buffer " + (thrown == null ? "returned " + took.get()
                                 : "threw " + thrown) : "put() into the full buffer " + (thrown == null ? "returned"
                                 : "threw " + thrown)) + ". A wake-up is only a hint to look again: wait in a while loop.",
                         thrown);
@@ -254,12 +260,16 @@ class BoundedBufferTest {
                     "wake-ups without a change must leave the buffers as they were: sizes %s, expected [0, 1]",
                     List.of(empty.size(), full.size())).containsExactly(0, 1);
             empty.put("z");
-            consumer.assertEnds("put() did not wake the consumer.");
-            assertThat(full.take()).isEqualTo("x");
-            producer.assertEnds("take() did not wake the producer.");
+            consumer.assertFinishes("put() did not wake the consumer.");
+            String head = full.take();
+            assertThat(head).withFailMessage("the full buffer held x; take() returned %s", head).isEqualTo("x");
+            producer.assertFinishes("take() did not wake the producer.");
         }
-        assertThat(took.get()).isEqualTo("z");
-        assertThat(full.take()).isEqualTo("y");
+        assertThat(took.get()).withFailMessage("the consumer took %s, expected z, the item put after the wake-ups",
+                took.get()).isEqualTo("z");
+        String last = full.take();
+        assertThat(last).withFailMessage("the producer's put(y) went in after room appeared; take() returned %s", last)
+                .isEqualTo("y");
     }
 
     @Test
@@ -292,10 +302,11 @@ class BoundedBufferTest {
 
     @Test
     @Order(14)
+    @Timeout(30) // a waiter that swallows the interrupt is reported after 5 s, then closing it takes up to 5 s more
     void anInterruptedTakeThrowsInterruptedException() {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        try (Background consumer = Background.start("consumer", () -> {
+        try (BlockingCall<Void> consumer = BlockingCall.run("consumer", () -> {
             try {
                 buffer.take();
             } catch (InterruptedException e) {
@@ -304,7 +315,7 @@ class BoundedBufferTest {
         })) {
             consumer.assertBlocks("take() on an empty buffer");
             consumer.thread().interrupt();
-            consumer.assertEnds("a consumer interrupted in take() kept waiting: let InterruptedException propagate.");
+            consumer.assertFinishes("a consumer interrupted in take() kept waiting: let InterruptedException propagate.");
         }
         assertThat(thrown.get()).withFailMessage("take() interrupted while waiting must throw InterruptedException")
                 .isInstanceOf(InterruptedException.class);
@@ -313,16 +324,83 @@ class BoundedBufferTest {
     @Test
     @Order(15)
     void refusesNullItemsAndCapacityBelowOne() {
-        assertThatThrownBy(() -> new BoundedBuffer<String>(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("capacity");
-        assertThatThrownBy(() -> new BoundedBuffer<String>(-1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("capacity");
+        for (int capacity : new int[] {0, -1}) {
+            Throwable thrown = catchThrowable(() -> new BoundedBuffer<String>(capacity));
+            assertThat(thrown).withFailMessage("new BoundedBuffer(%d) %s: it must throw IllegalArgumentException with a"
+                    + " message naming \"capacity\" (a buffer needs room for at least one item)", capacity,
+                    thrown == null ? "returned normally" : "threw " + thrown)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+        }
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
-        assertThatThrownBy(() -> buffer.put(null)).withFailMessage("put(null) must throw NullPointerException")
-                .isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> buffer.offer(null, Duration.ZERO))
-                .withFailMessage("offer(null, 0) must throw NullPointerException").isInstanceOf(NullPointerException.class);
+        Throwable onPut = catchThrowable(() -> buffer.put(null));
+        assertThat(onPut).withFailMessage("put(null) %s: it must throw NullPointerException (a null item could not be"
+                + " told apart from \"nothing there\"; Objects.requireNonNull)", onPut == null ? "returned normally"
+                : "threw " + onPut).isInstanceOf(NullPointerException.class);
+        Throwable onOffer = catchThrowable(() -> buffer.offer(null, Duration.ZERO));
+        assertThat(onOffer).withFailMessage("offer(null, 0) %s: it must throw NullPointerException", onOffer == null
+                ? "returned normally" : "threw " + onOffer).isInstanceOf(NullPointerException.class);
         assertThat(buffer.size()).withFailMessage("refused nulls changed size() to %d", buffer.size()).isZero();
+    }
+
+    private static final String FOREVER = "Duration.ofSeconds(Long.MAX_VALUE)";
+    private static final String MOST_NEGATIVE = "Duration.ofSeconds(Long.MIN_VALUE)";
+
+    @Test
+    @Order(16)
+    void offerAndPollAcceptAnyDurationAsTheJdkDoes() throws Exception {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        Optional<String> none = Timeouts.assertReturnsAtOnce("poll(" + MOST_NEGATIVE + ") on an empty buffer",
+                () -> buffer.poll(Timeouts.MOST_NEGATIVE));
+        assertThat(none).withFailMessage("poll(%s) on an empty buffer returned %s", MOST_NEGATIVE, none).isEmpty();
+        boolean added = Timeouts.assertReturnsAtOnce("offer(a, " + MOST_NEGATIVE + ") into an empty buffer",
+                () -> buffer.offer("a", Timeouts.MOST_NEGATIVE));
+        assertThat(added).withFailMessage("offer(a, %s) into an empty buffer returned false: with room, an item goes in"
+                + " at once whatever the timeout", MOST_NEGATIVE).isTrue();
+        boolean refused = Timeouts.assertReturnsAtOnce("offer(b, " + MOST_NEGATIVE + ") into a full buffer",
+                () -> buffer.offer("b", Timeouts.MOST_NEGATIVE));
+        assertThat(refused).withFailMessage("offer(b, %s) into a full buffer returned true: a timeout of zero or less"
+                + " means \"do not wait\", and there was no room", MOST_NEGATIVE).isFalse();
+        Optional<String> got = Timeouts.assertReturnsAtOnce("poll(" + FOREVER + ") with an item in the buffer",
+                () -> buffer.poll(Timeouts.FOREVER));
+        assertThat(got).withFailMessage("poll(%s) with a in the buffer returned %s", FOREVER, got).contains("a");
+        try (BlockingCall<Optional<String>> poller = Timeouts.assertWaits("forever-poller",
+                () -> buffer.poll(Timeouts.FOREVER), "poll(" + FOREVER + ") on an empty buffer: as long as it takes")) {
+            buffer.put("c");
+            Optional<String> polled = poller.assertFinishes("put() did not wake the thread in poll(" + FOREVER + ").");
+            assertThat(polled).withFailMessage("poll(%s) returned %s after c was put", FOREVER, polled).contains("c");
+        }
+        buffer.put("d");
+        try (BlockingCall<Boolean> offerer = Timeouts.assertWaits("forever-offerer",
+                () -> buffer.offer("e", Timeouts.FOREVER), "offer(e, " + FOREVER + ") into a full buffer: as long as it"
+                        + " takes")) {
+            String head = buffer.take();
+            assertThat(head).withFailMessage("take() from a buffer holding d returned %s", head).isEqualTo("d");
+            assertThat(offerer.assertFinishes("take() did not wake the thread in offer(e, " + FOREVER + ")."))
+                    .withFailMessage("offer(e, %s) returned false after room appeared", FOREVER).isTrue();
+        }
+        assertThat(buffer.take()).withFailMessage("the item offered with %s must be in the buffer", FOREVER)
+                .isEqualTo("e");
+    }
+
+    @Test
+    @Order(17)
+    void anInterruptedCallerGetsInterruptedExceptionFromEveryWaitingMethod() throws InterruptedException {
+        BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("take() on an empty buffer", buffer::take);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("poll(" + FOREVER + ") on an empty buffer",
+                () -> buffer.poll(Timeouts.FOREVER));
+        buffer.put("x");
+        Timeouts.assertInterruptedCallerGetsInterruptedException("put(y) into a full buffer", () -> {
+            buffer.put("y");
+            return null;
+        });
+        Timeouts.assertInterruptedCallerGetsInterruptedException("offer(y, " + FOREVER + ") into a full buffer",
+                () -> buffer.offer("y", Timeouts.FOREVER));
+        assertThat(buffer.size()).withFailMessage("interrupted callers changed size() to %d; it must stay 1",
+                buffer.size()).isEqualTo(1);
+        String left = buffer.take();
+        assertThat(left).withFailMessage("after the interrupted callers, take() returned %s, expected x", left)
+                .isEqualTo("x");
     }
 
     /**
@@ -335,82 +413,75 @@ class BoundedBufferTest {
         int total = producers * perProducer;
         AtomicIntegerArray taken = new AtomicIntegerArray(total);
         AtomicInteger moved = new AtomicInteger();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch startGate = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int p = 0; p < producers; p++) {
-            int first = p * perProducer;
-            threads.add(new Thread(() -> run(startGate, failure, () -> {
-                for (int i = 0; i < perProducer; i++) {
-                    buffer.put(first + i); // every item is its own number
-                    moved.incrementAndGet();
-                }
-            }), "producer-" + p));
-        }
-        for (int c = 0; c < consumers; c++) {
-            int share = total / consumers + (c < total % consumers ? 1 : 0);
-            threads.add(new Thread(() -> run(startGate, failure, () -> {
-                for (int i = 0; i < share; i++) {
-                    Integer got = buffer.take();
-                    if (got == null || got < 0 || got >= total) {
-                        throw new AssertionFailedError("take() returned " + got + ", which nobody put: a consumer"
-                                + " went on with an empty buffer. After a wake-up, check again (while, not if).");
-                    }
-                    taken.incrementAndGet(got);
-                    moved.incrementAndGet();
-                }
-            }), "consumer-" + c));
-        }
-        threads.forEach(t -> t.setDaemon(true));
-        threads.forEach(Thread::start);
-        startGate.countDown();
+        List<BlockingCall<Void>> calls = new ArrayList<>();
         try {
+            for (int p = 0; p < producers; p++) {
+                int first = p * perProducer;
+                calls.add(BlockingCall.run("producer-" + p, () -> {
+                    startGate.await();
+                    for (int i = 0; i < perProducer; i++) {
+                        buffer.put(first + i); // every item is its own number
+                        moved.incrementAndGet();
+                    }
+                }));
+            }
+            for (int c = 0; c < consumers; c++) {
+                int share = total / consumers + (c < total % consumers ? 1 : 0);
+                calls.add(BlockingCall.run("consumer-" + c, () -> {
+                    startGate.await();
+                    for (int i = 0; i < share; i++) {
+                        Integer got = buffer.take();
+                        if (got == null || got < 0 || got >= total) {
+                            throw new AssertionFailedError("take() returned " + got + ", which nobody put: a consumer"
+                                    + " went on with an empty buffer. After a wake-up, check again (while, not if).");
+                        }
+                        taken.incrementAndGet(got);
+                        moved.incrementAndGet();
+                    }
+                }));
+            }
+            startGate.countDown();
             int lastSeen = -1;
             long lastChange = System.nanoTime();
-            while (threads.stream().anyMatch(Thread::isAlive) && failure.get() == null) {
+            List<BlockingCall<Void>> running = new ArrayList<>(calls);
+            while (!running.isEmpty()) {
+                BlockingCall<Void> failed = running.stream().filter(call -> call.failure() != null).findFirst().orElse(null);
+                if (failed != null) {
+                    throw explain(failed.failure());
+                }
                 int now = moved.get();
                 if (now != lastSeen) {
                     lastSeen = now;
                     lastChange = System.nanoTime();
                 } else if (System.nanoTime() - lastChange > STALL.toNanos()) {
-                    List<Thread> alive = threads.stream().filter(Thread::isAlive).toList();
-                    throw new AssertionFailedError("After " + now + " of " + 2 * total + " puts and takes, nothing moved for " + STALL.toSeconds() + " s: " + alive.size() + " threads"
-                            + " are alive and all of them sleep, so nobody will ever wake them. The classic cause: one"
-                            + " condition for both kinds of waiter, and signal(). A put() that signals may wake another"
-                            + " producer instead of a consumer; that producer sees the buffer full and waits again, and"
-                            + " the wake-up is gone. Give each kind of waiter its own Condition (notFull, notEmpty), or"
-                            + " wake them all.\nWhere they are:\n" + ThreadReports.describe(alive));
+                    List<Thread> alive = running.stream().map(BlockingCall::thread).filter(Thread::isAlive).toList();
+                    throw new AssertionFailedError("After " + now + " of " + 2 * total + " puts and takes, nothing moved for "
+                            + STALL.toSeconds() + " s: " + alive.size() + " threads are alive and all of them sleep, so"
+                            + " nobody will ever wake them. The classic cause: one condition for both kinds of waiter,"
+                            + " and signal(). A put() that signals may wake another producer instead of a consumer; that"
+                            + " producer sees the buffer full and waits again, and the wake-up is gone. Give each kind of"
+                            + " waiter its own Condition (notFull, notEmpty), or wake them all.\nWhere they are:\n"
+                            + ThreadReports.describe(alive));
                 }
-                threads.getFirst().join(Duration.ofMillis(20)); // a polling interval for the observer, not synchronization
-                threads.removeIf(t -> !t.isAlive());
+                BlockingCall.joins(running.getFirst().thread(), Duration.ofMillis(20)); // an observer's polling interval
+                running.removeIf(call -> call.isDone() && call.failure() == null);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionFailedError("interrupted while waiting for producers and consumers", e);
         } finally {
-            threads.forEach(Thread::interrupt);
-            for (Thread thread : threads) {
-                Bounded.ends(thread, Duration.ofSeconds(2));
+            for (BlockingCall<Void> call : calls) {
+                call.close(); // interrupts the ones still asleep, joins every one, and reports one that will not end
             }
-        }
-        Throwable thrown = failure.get();
-        if (thrown instanceof AssertionFailedError assertion) {
-            throw assertion;
-        }
-        if (thrown != null) {
-            throw new AssertionFailedError("a producer or consumer threw " + thrown + (thrown instanceof java.util.NoSuchElementException
-                    || thrown instanceof IndexOutOfBoundsException ? ": it took from an empty buffer (or put into a full"
-                    + " one). After a wake-up, check again (while, not if)." : ""), thrown);
         }
         return taken;
     }
 
-    private static void run(CountDownLatch startGate, AtomicReference<Throwable> failure, Bounded.ThrowingRunnable body) {
-        try {
-            startGate.await();
-            body.run();
-        } catch (Throwable t) {
-            failure.compareAndSet(null, t);
+    /** What a producer or consumer threw, as a failure that says what it means. */
+    private static AssertionFailedError explain(Throwable thrown) {
+        if (thrown instanceof AssertionFailedError assertion) {
+            return assertion;
         }
+        return new AssertionFailedError("a producer or consumer threw " + thrown + (thrown instanceof java.util.NoSuchElementException
+                || thrown instanceof IndexOutOfBoundsException || thrown instanceof NullPointerException ? ": it took from an"
+                + " empty buffer (or put into a full one). After a wake-up, check again (while, not if)." : ""), thrown);
     }
 }

@@ -1,24 +1,21 @@
 package workshop.conditions;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.opentest4j.AssertionFailedError;
-import workshop.testkit.Background;
-import workshop.testkit.Bounded;
+import org.junit.jupiter.api.Timeout;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.BusyWait;
-import workshop.testkit.ThreadReports;
+import workshop.testkit.BlockingCall;
+import workshop.testkit.Timeouts;
 
 /** Exercise 1: README "1. Event". */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
@@ -47,13 +44,13 @@ class EventTest {
     void awaitReturnsAtOnceWhenTheEventIsAlreadySet() {
         Event event = new Event();
         event.set();
-        Bounded.run("waiter", LIMIT, "await() on an event that is already set must return at once: the set() came"
+        BlockingCall.within("waiter", LIMIT, "await() on an event that is already set must return at once: the set() came"
                 + " before the wait, and a waiter that only waits for a signal misses it (a lost wake-up). Check the"
-                + " flag first, and wait only while it is down.", event::await);
-        boolean released = Bounded.call("timed-waiter", LIMIT, "await(30 s) on a set event must return at once.",
+                + " flag first, and wait only while it is down.", () -> event.await());
+        boolean released = BlockingCall.within("timed-waiter", LIMIT, "await(30 s) on a set event must return at once.",
                 () -> event.await(LONG_TIMEOUT));
         assertThat(released).withFailMessage("await(30 s) on a set event returned false: it must return true").isTrue();
-        boolean zero = Bounded.call("zero-waiter", LIMIT, "await(0) must never wait.", () -> event.await(Duration.ZERO));
+        boolean zero = BlockingCall.within("zero-waiter", LIMIT, "await(0) must never wait.", () -> event.await(Duration.ZERO));
         assertThat(zero).withFailMessage("await(0) on a set event returned false: the flag is up, so it must return true")
                 .isTrue();
     }
@@ -62,12 +59,13 @@ class EventTest {
     @Order(3)
     void awaitSleepsUntilSetWithoutSpinningOrPolling() {
         Event event = new Event();
-        try (Background waiter = Background.start("waiter", event::await)) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("waiter", event::await)) {
             waiter.assertBlocks("await() on an event that is not set");
             BusyWait.assertWaitsWithoutPolling(waiter.thread());
-            assertThat(waiter.ended()).isFalse();
+            assertThat(waiter.isDone()).withFailMessage("await() on an event that is not set returned while nobody"
+                    + " called set(): wait in a while loop until the flag is up").isFalse();
             event.set();
-            waiter.assertEnds("set() did not release the thread waiting in await(): signal the waiters when the flag"
+            waiter.assertFinishes("set() did not release the thread waiting in await(): signal the waiters when the flag"
                     + " goes up.");
         }
     }
@@ -76,23 +74,23 @@ class EventTest {
     @Order(4)
     void oneSetReleasesEveryWaiter() {
         Event event = new Event();
-        List<Background> waiters = new ArrayList<>();
+        List<BlockingCall<Void>> waiters = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
-                Background waiter = Background.start("waiter-" + i, event::await);
+                BlockingCall<Void> waiter = BlockingCall.run("waiter-" + i, event::await);
                 waiters.add(waiter);
                 waiter.assertBlocks("await() on an event that is not set");
             }
-            for (Background waiter : waiters) {
-                awaitWaiting(waiter.thread());
+            for (BlockingCall<Void> waiter : waiters) {
+                waiter.assertReaches(Thread.State.WAITING, PARKED);
             }
             event.set();
-            for (Background waiter : waiters) {
-                waiter.assertEnds("Five threads waited for the event; one set() released only some of them. signal()"
+            for (BlockingCall<Void> waiter : waiters) {
+                waiter.assertFinishes("Five threads waited for the event; one set() released only some of them. signal()"
                         + " wakes one waiter, but an event releases everyone: signalAll().");
             }
         } finally {
-            waiters.forEach(Background::close);
+            waiters.forEach(BlockingCall::close);
         }
     }
 
@@ -101,30 +99,31 @@ class EventTest {
     void setFollowedAtOnceByClearStillReleasesEveryThreadThatWasWaiting() {
         Event event = new Event();
         for (int round = 0; round < 3; round++) {
-            List<Background> waiters = new ArrayList<>();
+            List<BlockingCall<Void>> waiters = new ArrayList<>();
             AtomicReference<Boolean> timedResult = new AtomicReference<>();
             try {
                 for (int i = 0; i < 3; i++) {
-                    Background waiter = i < 2 ? Background.start("waiter-" + round + "-" + i, event::await)
-                            : Background.start("timed-waiter-" + round, () -> timedResult.set(event.await(LONG_TIMEOUT)));
+                    BlockingCall<Void> waiter = i < 2 ? BlockingCall.run("waiter-" + round + "-" + i, event::await)
+                            : BlockingCall.run("timed-waiter-" + round, () -> timedResult.set(event.await(LONG_TIMEOUT)));
                     waiters.add(waiter);
                     waiter.assertBlocks("await() on an event that is not set");
                 }
                 for (int i = 0; i < waiters.size(); i++) {
-                    awaitState(waiters.get(i).thread(), i < 2 ? Thread.State.WAITING : Thread.State.TIMED_WAITING);
+                    waiters.get(i).assertReaches(i < 2 ? Thread.State.WAITING : Thread.State.TIMED_WAITING,
+                            i < 2 ? PARKED : "parked until signalled or until its 30 s timeout");
                 }
                 // Both in a row: the woken waiters run again only after clear() has lowered the flag.
                 event.set();
                 event.clear();
-                for (Background waiter : waiters) {
-                    waiter.assertEnds("set() then clear() at once: the threads that were waiting at the set() must all"
+                for (BlockingCall<Void> waiter : waiters) {
+                    waiter.assertFinishes("set() then clear() at once: the threads that were waiting at the set() must all"
                             + " be released, but this one went back to sleep. By the time a woken thread runs again,"
                             + " clear() may have lowered the flag, so `while (!flag)` sends it back to wait. Remember"
                             + " which set() a waiter waits for: count the set() calls (a generation) and leave the loop"
                             + " when the count has moved.");
                 }
             } finally {
-                waiters.forEach(Background::close);
+                waiters.forEach(BlockingCall::close);
             }
             assertThat(timedResult.get()).withFailMessage(
                     "await(30 s) was waiting when set() came, and returned %s: it was released by the set(), so it must"
@@ -140,10 +139,10 @@ class EventTest {
         Event event = new Event();
         event.set();
         event.clear();
-        try (Background waiter = Background.start("waiter", event::await)) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("waiter", event::await)) {
             waiter.assertBlocks("await() after set() and clear(): the flag is down, so it must wait for the next set()");
             event.set();
-            waiter.assertEnds("the next set() did not release the thread waiting in await().");
+            waiter.assertFinishes("the next set() did not release the thread waiting in await().");
         }
     }
 
@@ -152,14 +151,17 @@ class EventTest {
     void timedAwaitGivesUpAfterAboutTheTimeout() {
         Event event = new Event();
         Duration timeout = Duration.ofMillis(200);
-        Bounded.Timed<Boolean> waited = Bounded.timed("timed-waiter", LIMIT,
+        BlockingCall.Timed<Boolean> waited = BlockingCall.timed("timed-waiter", LIMIT,
                 "await(200 ms) on an event nobody sets must give up after about 200 ms.", () -> event.await(timeout));
-        assertThat(waited.value()).withFailMessage("await(200 ms) returned true although nobody called set()").isFalse();
+        assertThat(waited.value()).withFailMessage("await(200 ms) returned true although nobody called set(). true means"
+                + " \"released by a set()\", and a wait that ends proves nothing: it may have timed out or woken for no"
+                + " reason. Wait in a while loop that re-checks the flag (and the generation) after every wake-up, and"
+                + " return false when the time left reaches zero.").isFalse();
         assertThat(waited.elapsed()).withFailMessage(
                 "await(200 ms) gave up after %d ms: it must wait for the whole timeout (awaitNanos returns the time"
                         + " left; wait again with that)", waited.elapsed().toMillis())
                 .isGreaterThanOrEqualTo(timeout.minusMillis(10));
-        boolean zero = Bounded.call("zero-waiter", LIMIT, "await(0) must never wait.", () -> event.await(Duration.ZERO));
+        boolean zero = BlockingCall.within("zero-waiter", LIMIT, "await(0) must never wait.", () -> event.await(Duration.ZERO));
         assertThat(zero).withFailMessage("await(0) on an event that is not set returned true").isFalse();
     }
 
@@ -168,7 +170,7 @@ class EventTest {
     void timedAwaitCountsItsTimeoutFromTheCallNotFromTheLastWakeUp() {
         Event event = new Event();
         AtomicReference<Boolean> released = new AtomicReference<>();
-        try (Background waiter = Background.start("timed-waiter", () -> released.set(event.await(Duration.ofMillis(300))))) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("timed-waiter", () -> released.set(event.await(Duration.ofMillis(300))))) {
             waiter.assertBlocks("await(300 ms) on an event that is not set");
             boolean ended = SpuriousWakeups.keepWakingUntilEnded(event, waiter.thread(), Duration.ofMillis(100),
                     Duration.ofSeconds(4));
@@ -177,7 +179,9 @@ class EventTest {
                             + " spurious wake-ups would). Each wake-up restarted the 300 ms: keep the time left,"
                             + " `nanos = condition.awaitNanos(nanos)`, and give up when it reaches zero.").isTrue();
         }
-        assertThat(released.get()).withFailMessage("await(300 ms) returned %s although nobody called set()",
+        assertThat(released.get()).withFailMessage("await(300 ms) returned %s although nobody called set(): the test"
+                + " only woke it, as a spurious wake-up does. Wait in a while loop that re-checks the flag (and the"
+                + " generation) after every wake-up, and return false when the time left reaches zero.",
                 released.get()).isFalse();
     }
 
@@ -186,11 +190,11 @@ class EventTest {
     void timedAwaitReturnsTrueWhenSetInTimeAndSleepsMeanwhile() {
         Event event = new Event();
         AtomicReference<Boolean> released = new AtomicReference<>();
-        try (Background waiter = Background.start("timed-waiter", () -> released.set(event.await(LONG_TIMEOUT)))) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("timed-waiter", () -> released.set(event.await(LONG_TIMEOUT)))) {
             waiter.assertBlocks("await(30 s) on an event that is not set");
             BusyWait.assertWaitsWithoutSpinning(waiter.thread());
             event.set();
-            waiter.assertEnds("set() did not release the thread waiting in await(30 s) at once: signal the waiters"
+            waiter.assertFinishes("set() did not release the thread waiting in await(30 s) at once: signal the waiters"
                     + " when the flag goes up.");
         }
         assertThat(released.get()).withFailMessage("await(30 s) returned %s after set(): it must return true",
@@ -199,13 +203,14 @@ class EventTest {
 
     @Test
     @Order(10)
+    @Timeout(30) // a waiter that swallows the interrupt is reported after 5 s, then closing it takes up to 5 s more
     void anInterruptedWaiterThrowsInterruptedException() {
         Event event = new Event();
         for (boolean timed : new boolean[] {false, true}) {
             String call = timed ? "await(30 s)" : "await()";
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             AtomicBoolean stillInterrupted = new AtomicBoolean();
-            try (Background waiter = Background.start("waiter", () -> {
+            try (BlockingCall<Void> waiter = BlockingCall.run("waiter", () -> {
                 try {
                     if (timed) {
                         event.await(LONG_TIMEOUT);
@@ -219,7 +224,7 @@ class EventTest {
             })) {
                 waiter.assertBlocks(call + " on an event that is not set");
                 waiter.thread().interrupt();
-                waiter.assertEnds("a thread waiting in " + call + " was interrupted but kept waiting. Do not catch"
+                waiter.assertFinishes("a thread waiting in " + call + " was interrupted but kept waiting. Do not catch"
                         + " InterruptedException to wait again: let it propagate (the method declares it).");
             }
             assertThat(thrown.get()).withFailMessage(
@@ -238,7 +243,7 @@ class EventTest {
     @Order(11)
     void aThreadAlreadyInterruptedThrowsInsteadOfWaiting() {
         Event event = new Event();
-        Throwable thrown = Bounded.call("interrupted-waiter", LIMIT, "await() by an interrupted thread must throw"
+        Throwable thrown = BlockingCall.within("interrupted-waiter", LIMIT, "await() by an interrupted thread must throw"
                 + " InterruptedException at once, not wait.", () -> {
                     Thread.currentThread().interrupt();
                     try {
@@ -258,40 +263,66 @@ class EventTest {
     void aWakeUpWithoutSetReleasesNobody() {
         Event event = new Event();
         AtomicReference<Boolean> timedResult = new AtomicReference<>();
-        try (Background waiter = Background.start("waiter", event::await);
-                Background timedWaiter = Background.start("timed-waiter", () -> timedResult.set(event.await(LONG_TIMEOUT)))) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("waiter", event::await);
+                BlockingCall<Void> timedWaiter = BlockingCall.run("timed-waiter", () -> timedResult.set(event.await(LONG_TIMEOUT)))) {
             waiter.assertBlocks("await() on an event that is not set");
             timedWaiter.assertBlocks("await(30 s) on an event that is not set");
             SpuriousWakeups.wakeAll(event, List.of(waiter.thread(), timedWaiter.thread()));
-            assertThat(waiter.ended() || timedWaiter.ended()).withFailMessage(
+            assertThat(waiter.isDone() || timedWaiter.isDone()).withFailMessage(
                     "The test woke the waiting threads without set(), as a spurious wake-up does (Condition.await()"
                             + " may return for no reason: its Javadoc says so), and %s returned. A wake-up is only a"
                             + " hint to look again: wait in a while loop that re-checks the flag (and the generation).",
-                    waiter.ended() ? "await()" : "await(30 s) (returning " + timedResult.get() + ")").isFalse();
+                    waiter.isDone() ? "await()" : "await(30 s) (returning " + timedResult.get() + ")").isFalse();
             event.set();
-            waiter.assertEnds("set() did not release the waiter.");
-            timedWaiter.assertEnds("set() did not release the timed waiter.");
+            waiter.assertFinishes("set() did not release the waiter.");
+            timedWaiter.assertFinishes("set() did not release the timed waiter.");
         }
-        assertThat(timedResult.get()).isTrue();
+        assertThat(timedResult.get()).withFailMessage("await(30 s) returned %s after set(): it must return true",
+                timedResult.get()).isTrue();
     }
 
-    /** Waits until {@code thread} is WAITING: parked with no timeout, as a thread in await() should be. */
-    static void awaitWaiting(Thread thread) {
-        awaitState(thread, Thread.State.WAITING);
-    }
-
-    /** Waits until {@code thread} is in {@code state}; fails with what it was instead. */
-    static void awaitState(Thread thread, Thread.State state) {
-        try {
-            await("\"" + thread.getName() + "\" to be " + state).atMost(Background.BLOCKS_WITHIN)
-                    .pollInterval(Duration.ofMillis(2)).until(() -> thread.getState() == state);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionFailedError("\"" + thread.getName() + "\" should be " + state + " (parked until"
-                    + " signalled" + (state == Thread.State.WAITING ? ", with no timeout" : "") + "), but for "
-                    + Background.BLOCKS_WITHIN.toSeconds() + " s it was " + thread.getState() + " whenever the test"
-                    + " looked. A thread that keeps running spins; one that sleeps or waits with a timeout in a loop"
-                    + " polls. Wait on a Condition until another thread signals it.\nWhere it is:\n"
-                    + ThreadReports.describe(List.of(thread)));
+    @Test
+    @Order(13)
+    void timedAwaitAcceptsAnyDurationAsTheJdkDoes() throws Exception {
+        Event event = new Event();
+        boolean negative = Timeouts.assertReturnsAtOnce("await(" + FOREVER_TEXT.replace("MAX", "MIN") + ") on an event"
+                + " that is not set", () -> event.await(Timeouts.MOST_NEGATIVE));
+        assertThat(negative).withFailMessage("await(%s) on an event that is not set returned true: a timeout of zero or"
+                + " less means \"do not wait\", so it reports the flag, which is down", FOREVER_TEXT.replace("MAX", "MIN"))
+                .isFalse();
+        try (BlockingCall<Boolean> waiter = Timeouts.assertWaits("forever-waiter", () -> event.await(Timeouts.FOREVER),
+                "await(" + FOREVER_TEXT + ") on an event that is not set: as long as it takes")) {
+            event.set();
+            assertThat(waiter.assertFinishes("set() did not release the thread waiting in await(" + FOREVER_TEXT + ")."))
+                    .withFailMessage("await(%s) returned false after set(): it must return true", FOREVER_TEXT).isTrue();
+        }
+        for (Duration timeout : new Duration[] {Timeouts.FOREVER, Timeouts.MOST_NEGATIVE}) {
+            String call = "await(" + (timeout == Timeouts.FOREVER ? FOREVER_TEXT : FOREVER_TEXT.replace("MAX", "MIN"))
+                    + ") on a set event";
+            boolean released = Timeouts.assertReturnsAtOnce(call, () -> event.await(timeout));
+            assertThat(released).withFailMessage("%s returned false: the flag is up, so it must return true", call).isTrue();
         }
     }
+
+    @Test
+    @Order(14)
+    void anInterruptedCallerGetsInterruptedExceptionWhateverTheTimeout() {
+        Event event = new Event();
+        Timeouts.assertInterruptedCallerGetsInterruptedException("await() on an event that is not set", () -> {
+            event.await();
+            return null;
+        });
+        Timeouts.assertInterruptedCallerGetsInterruptedException("await(" + FOREVER_TEXT + ") on an event that is not"
+                + " set", () -> event.await(Timeouts.FOREVER));
+        Timeouts.assertInterruptedCallerGetsInterruptedException("await(1 s) on an event that is not set",
+                () -> event.await(Duration.ofSeconds(1)));
+        assertThat(event.isSet()).withFailMessage("interrupted callers changed the flag: isSet() is true").isFalse();
+    }
+
+    private static final String FOREVER_TEXT = "Duration.ofSeconds(Long.MAX_VALUE)";
+
+    /** What a thread in an untimed wait should be doing: for {@link BlockingCall#assertReaches} with WAITING. */
+    static final String PARKED = "parked until signalled, with no timeout. A thread that keeps running spins; one that is"
+            + " TIMED_WAITING again and again sleeps or waits with a timeout in a loop (it polls). Wait on a Condition"
+            + " until another thread signals it";
 }

@@ -6,7 +6,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A reusable barrier for a fixed number of threads, like Python's {@code threading.Barrier} or Java's
- * {@code CyclicBarrier} without the barrier action and the broken state.
+ * {@code CyclicBarrier} without the barrier action and the broken state (see "Interrupts" below).
  *
  * <p>{@link #await()} waits until {@code parties} threads have called it; then all of them return and the
  * barrier is ready for the next generation of {@code parties} calls:
@@ -27,9 +27,21 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Interrupts: a thread interrupted while it waits throws {@link InterruptedException} and leaves; its
  * arrival still counts, so the generation trips after {@code parties} arrivals as usual, and the arrival
- * indices of a generation are always {@code parties - 1} down to {@code 0}, each handed out once. Unlike
- * {@code CyclicBarrier}, the barrier is not broken: the other waiters are not disturbed. A thread whose
- * generation has already tripped when the interrupt comes returns normally, with its interrupt status set.
+ * indices of a generation are always {@code parties - 1} down to {@code 0}, each handed out once. A thread
+ * interrupted before it calls {@code await()} throws at once and does not arrive. A thread whose generation
+ * has already tripped when the interrupt comes returns normally, with its interrupt status set.
+ *
+ * <p>This is where it differs from {@code CyclicBarrier}, on purpose. {@code CyclicBarrier} <em>breaks</em> when
+ * a waiter is interrupted: every other waiter, and every later caller until {@code reset()}, gets a
+ * {@code BrokenBarrierException}. That needs a second checked exception and a {@code reset()}, and this
+ * exercise's API ({@code int await() throws InterruptedException}, Python's {@code Barrier.wait} without
+ * {@code abort}) has neither; Python threads have no interrupts at all. So here an interrupt cancels one
+ * thread's wait, not the barrier: the interrupted thread has done its part of the step (it arrived), and the
+ * others pass once everyone has arrived. The price: if the interrupted thread does not come back for the
+ * next generation, the others wait there for it forever. Cancel all parties together (interrupt every one,
+ * or shut down their executor), or use {@code CyclicBarrier} when one party's failure must stop the rest.
+ * The other extras of {@code CyclicBarrier} are left out too: the barrier action, the timed {@code await},
+ * {@code getNumberWaiting()}.
  *
  * <p>Thread-safe. Memory consistency: actions in every thread before it calls {@code await()} happen-before
  * the actions after {@code await()} returns in every thread of the same generation.

@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -19,6 +20,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * a consumer and a take only a producer, and one {@code signal()} is enough. Every wait sits in a loop that
  * re-checks its reason after waking: another thread may have taken the item (or the room) first, and a
  * thread may wake for no reason at all.
+ *
+ * <p>Differences from {@code java.util.concurrent.ArrayBlockingQueue}, the JDK class it imitates: only the
+ * five methods of the exercise (no {@code Collection} or {@code BlockingQueue} interface, no {@code drainTo},
+ * no iteration), {@code poll} returns an {@code Optional} instead of null, and there is no fairness option.
+ * The waiting, the timeouts (any {@code Duration}; zero or less does not wait) and the interrupts behave as in
+ * {@code ArrayBlockingQueue}.
  *
  * <p>Thread-safe. Memory consistency: actions in a thread before it puts an item happen-before the actions
  * after the take (or poll) that returns that item in another thread.
@@ -66,7 +73,8 @@ public class BoundedBuffer<T> {
      * Adds {@code item} at the tail, waiting while the buffer is full.
      *
      * @throws NullPointerException if {@code item} is null
-     * @throws InterruptedException if interrupted while waiting (nothing is added then)
+     * @throws InterruptedException if interrupted before or while waiting (nothing is added then; the interrupt
+     *     status is cleared)
      */
     public void put(T item) throws InterruptedException {
         Objects.requireNonNull(item, "item");
@@ -84,7 +92,8 @@ public class BoundedBuffer<T> {
     /**
      * Removes and returns the head, waiting while the buffer is empty.
      *
-     * @throws InterruptedException if interrupted while waiting (nothing is taken then)
+     * @throws InterruptedException if interrupted before or while waiting (nothing is taken then; the interrupt
+     *     status is cleared)
      */
     public T take() throws InterruptedException {
         lock.lockInterruptibly();
@@ -99,15 +108,21 @@ public class BoundedBuffer<T> {
     }
 
     /**
-     * Adds {@code item} at the tail, waiting at most {@code timeout} for room.
+     * Adds {@code item} at the tail, waiting at most {@code timeout} for room. A timeout of zero or less does
+     * not wait; a huge one (up to {@code Duration.ofSeconds(Long.MAX_VALUE)}) waits as long as it takes.
      *
      * @return true if the item was added, false if the buffer stayed full for the whole timeout
      * @throws NullPointerException if {@code item} is null
-     * @throws InterruptedException if interrupted while waiting (nothing is added then)
+     * @throws InterruptedException if interrupted before or while waiting (nothing is added then; the interrupt
+     *     status is cleared)
      */
     public boolean offer(T item, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(item, "item");
-        long nanos = Objects.requireNonNull(timeout, "timeout").toNanos();
+        Objects.requireNonNull(timeout, "timeout");
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long nanos = TimeUnit.NANOSECONDS.convert(timeout); // saturates: never ArithmeticException
         lock.lockInterruptibly();
         try {
             while (count == items.length) {
@@ -124,13 +139,19 @@ public class BoundedBuffer<T> {
     }
 
     /**
-     * Removes and returns the head, waiting at most {@code timeout} for an item.
+     * Removes and returns the head, waiting at most {@code timeout} for an item. A timeout of zero or less does
+     * not wait; a huge one (up to {@code Duration.ofSeconds(Long.MAX_VALUE)}) waits as long as it takes.
      *
      * @return the head, or empty if the buffer stayed empty for the whole timeout
-     * @throws InterruptedException if interrupted while waiting (nothing is taken then)
+     * @throws InterruptedException if interrupted before or while waiting (nothing is taken then; the interrupt
+     *     status is cleared)
      */
     public Optional<T> poll(Duration timeout) throws InterruptedException {
-        long nanos = Objects.requireNonNull(timeout, "timeout").toNanos();
+        Objects.requireNonNull(timeout, "timeout");
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long nanos = TimeUnit.NANOSECONDS.convert(timeout); // saturates: never ArithmeticException
         lock.lockInterruptibly();
         try {
             while (count == 0) {

@@ -3,6 +3,7 @@ package workshop.conditions;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -25,6 +26,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * waiting at that moment even if {@code clear()} follows before they have run again (Python's
  * {@code Event} behaves the same way). A wake-up that is neither (a spurious one) sends the thread back to
  * wait.
+ *
+ * <p>Differences from the classes it imitates. Python's {@code Event.wait} cannot be interrupted (Python threads
+ * have no interrupts); here both {@code await} methods throw {@link InterruptedException}, as every blocking
+ * method of {@code java.util.concurrent} does, because a Java thread must be stoppable while it waits. Java's
+ * nearest class, {@code CountDownLatch(1)}, cannot be cleared; this one can, which is why it needs the
+ * generations above.
  *
  * <p>Thread-safe; waiting threads sleep on a condition and use no CPU. Memory consistency: actions in a
  * thread before {@code set()} happen-before the actions after an {@code await} that returns because of it,
@@ -102,13 +109,20 @@ public class Event {
     }
 
     /**
-     * As {@link #await()}, but waits at most {@code timeout}.
+     * As {@link #await()}, but waits at most {@code timeout}. A timeout of zero or less does not wait (it only
+     * reports whether the flag is up); a huge one (up to {@code Duration.ofSeconds(Long.MAX_VALUE)}) waits as long
+     * as it takes.
      *
      * @return true if released by the flag or a {@code set()}, false if the time ran out first
-     * @throws InterruptedException if interrupted before or while waiting (the interrupt status is cleared)
+     * @throws InterruptedException if interrupted before or while waiting (the interrupt status is cleared);
+     *     checked first, so an interrupted caller gets it even when the flag is up
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        long nanos = Objects.requireNonNull(timeout, "timeout").toNanos();
+        Objects.requireNonNull(timeout, "timeout");
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long nanos = TimeUnit.NANOSECONDS.convert(timeout); // saturates: never ArithmeticException
         lock.lockInterruptibly();
         try {
             long entered = generation;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -18,6 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Not reentrant: {@link #tryLock()} by the holder returns false and {@link #lock()} by the holder
  * waits forever. Only the holder may unlock.
+ *
+ * <p>Differences from {@code java.util.concurrent.locks.ReentrantLock}, the JDK lock it imitates: it is
+ * not reentrant (that is the point: Python's {@code Lock} is not, and the exercise after this one adds
+ * reentrancy); {@link #lock()} cannot be interrupted, as {@code ReentrantLock.lock()} cannot (there is no
+ * {@code lockInterruptibly()}: the exercise keeps to Python's {@code acquire}); it has no fairness option and
+ * no conditions (module 03 uses the JDK's). Like {@code ReentrantLock}, {@code tryLock()} barges (it takes a
+ * free lock even while others wait), and the timed {@code tryLock} accepts any {@code Duration}.
  *
  * <p>Memory consistency: actions in a thread before {@code unlock()} happen-before actions in the
  * thread that next takes the lock.
@@ -60,10 +68,13 @@ public class SimpleMutex {
     }
 
     /**
-     * Waits at most {@code timeout} for the lock.
+     * Waits at most {@code timeout} for the lock, as {@code Lock.tryLock(long, TimeUnit)} does. A free lock is
+     * taken at once whatever the timeout; a timeout of zero or less means "do not wait"; a huge one (up to
+     * {@code Duration.ofSeconds(Long.MAX_VALUE)}) means "as long as it takes".
      *
      * @return true if the lock was taken, false if the time ran out
-     * @throws InterruptedException if the thread is interrupted while waiting
+     * @throws InterruptedException if the thread is interrupted before or while waiting (the interrupt status
+     *     is cleared); checked first, so an interrupted caller gets it even when the lock is free
      */
     public boolean tryLock(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
@@ -73,7 +84,11 @@ public class SimpleMutex {
         if (tryLock()) {
             return true;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long nanos = TimeUnit.NANOSECONDS.convert(timeout); // saturates: never ArithmeticException
+        if (nanos <= 0) {
+            return false;
+        }
+        long deadline = System.nanoTime() + nanos; // may wrap: only differences of nanoTime values are used
         Thread me = Thread.currentThread();
         boolean acquired = false;
         waiters.add(me);

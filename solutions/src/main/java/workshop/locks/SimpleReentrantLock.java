@@ -2,6 +2,7 @@ package workshop.locks;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A reentrant lock, like Python's {@code threading.RLock}: a {@link SimpleMutex} plus a hold count.
@@ -9,6 +10,13 @@ import java.time.Duration;
  * <p>The holder may take the lock again; each {@link #lock()} needs its {@link #unlock()}, and the
  * lock is released to other threads only when the hold count returns to zero. Only the holder may
  * unlock. Waiting threads park, as in {@link SimpleMutex}.
+ *
+ * <p>Differences from {@code java.util.concurrent.locks.ReentrantLock}, the JDK lock it imitates:
+ * {@link #lock()} cannot be interrupted (as {@code ReentrantLock.lock()}; there is no
+ * {@code lockInterruptibly()}, to keep to Python's {@code RLock.acquire}); no fairness option, no
+ * conditions, and no {@code isLocked()} or queue inspection: the exercise is the owner and the hold count.
+ * The hold count is an {@code int} that nobody checks for overflow (2^31 - 1 nested holds; {@code ReentrantLock}
+ * throws an {@code Error} there), a limit no recursion reaches.
  *
  * <p>The hold count needs no synchronization of its own: only the holder of the mutex reads or
  * writes it, and the mutex hands it from one holder to the next (unlock happens-before lock).
@@ -44,12 +52,19 @@ public class SimpleReentrantLock {
     }
 
     /**
-     * Waits at most {@code timeout} for the lock.
+     * Waits at most {@code timeout} for the lock, as {@code Lock.tryLock(long, TimeUnit)} does. A free lock, or
+     * one this thread holds, is taken at once whatever the timeout; a timeout of zero or less means "do not
+     * wait"; a huge one (up to {@code Duration.ofSeconds(Long.MAX_VALUE)}) means "as long as it takes".
      *
      * @return true if the lock was taken, false if the time ran out
-     * @throws InterruptedException if the thread is interrupted while waiting
+     * @throws InterruptedException if the thread is interrupted before or while waiting (the interrupt status
+     *     is cleared); checked first, also when this thread already holds the lock, as {@code ReentrantLock} does
      */
     public boolean tryLock(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
         if (mutex.isHeldByCurrentThread()) {
             holds++;
             return true;

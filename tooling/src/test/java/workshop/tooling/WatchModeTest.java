@@ -11,10 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -36,8 +34,8 @@ class WatchModeTest {
     @Test
     @TimeLimit(600)
     void savingTheSkeletonThenTheReferenceShowsFailThenPassAndCtrlCLeavesNothing(@TempDir Path scratch) throws Exception {
-        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-        copyWorkshop(root, scratch);
+        Path root = ScratchWorkshop.root();
+        ScratchWorkshop.copy(root, scratch);
         Path skeleton = scratch.resolve("01-locks/src/main/java/workshop/locks/BankAccount.java");
         Path reference = scratch.resolve("solutions/src/main/java/workshop/locks/BankAccount.java");
 
@@ -114,26 +112,6 @@ class WatchModeTest {
             }
         } catch (IOException e) {
             // the process ended
-        }
-    }
-
-    /** The workshop's files without build output and version control. */
-    private static void copyWorkshop(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.sorted(Comparator.naturalOrder()).toList()) {
-                Path relative = from.relativize(file);
-                String name = relative.toString().replace('\\', '/');
-                if (name.startsWith(".git") || name.contains("/target/") || name.endsWith("/target")
-                        || name.equals("target") || name.startsWith("benchmarks/results")) {
-                    continue;
-                }
-                Path target = to.resolve(relative);
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
         }
     }
 }
