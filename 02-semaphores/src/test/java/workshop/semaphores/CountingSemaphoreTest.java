@@ -10,9 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import workshop.testkit.Background;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.Bounded;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
+import workshop.testkit.Timeouts;
 
 /** Exercise 1: README "1. CountingSemaphore". */
 class CountingSemaphoreTest {
@@ -249,6 +251,45 @@ class CountingSemaphoreTest {
             waiter.assertEnds("a thread in tryAcquire(30 s) was not woken by release()");
         }
         assertPermits(semaphore, 0, "after tryAcquire took the released permit");
+    }
+
+    @Test
+    void tryAcquireWithAHugeTimeoutWaitsAsLongAsItTakes() {
+        CountingSemaphore semaphore = new CountingSemaphore(0);
+        try (BlockingCall<Boolean> waiter = Timeouts.assertWaits("tryAcquire(FOREVER)",
+                () -> semaphore.tryAcquire(Timeouts.FOREVER),
+                "tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) on 0 permits waits as long as it takes")) {
+            semaphore.release();
+            boolean took = waiter.assertFinishes("a thread in tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) was not woken"
+                    + " by release()");
+            assertThat(took).withFailMessage("tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) returned false although a"
+                    + " permit was released while it waited: a huge timeout means \"as long as it takes\"").isTrue();
+        }
+        assertPermits(semaphore, 0, "after tryAcquire(FOREVER) took the released permit");
+    }
+
+    @Test
+    void tryAcquireWithANegativeTimeoutDoesNotWait() throws Exception {
+        CountingSemaphore empty = new CountingSemaphore(0);
+        boolean took = Timeouts.assertReturnsAtOnce("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with 0 permits",
+                () -> empty.tryAcquire(Timeouts.MOST_NEGATIVE));
+        assertThat(took).withFailMessage("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with 0 permits returned true")
+                .isFalse();
+        assertPermits(empty, 0, "after tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) on 0 permits");
+        CountingSemaphore one = new CountingSemaphore(1);
+        boolean tookFree = Timeouts.assertReturnsAtOnce("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with 1 permit free",
+                () -> one.tryAcquire(Timeouts.MOST_NEGATIVE));
+        assertThat(tookFree).withFailMessage("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with a permit free returned"
+                + " false: a negative timeout means \"do not wait\", not \"do not take\"; a free permit is taken").isTrue();
+        assertPermits(one, 0, "after tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) took the free permit");
+    }
+
+    @Test
+    void anInterruptedCallerOfTryAcquireGetsInterruptedExceptionEvenWithAPermitFree() {
+        CountingSemaphore semaphore = new CountingSemaphore(1);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) with a"
+                + " permit free", () -> semaphore.tryAcquire(Timeouts.FOREVER));
+        assertPermits(semaphore, 1, "after an interrupted caller's tryAcquire (it must take nothing)");
     }
 
     @Test

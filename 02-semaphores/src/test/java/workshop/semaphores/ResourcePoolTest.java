@@ -18,9 +18,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import workshop.testkit.Background;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.Bounded;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
+import workshop.testkit.Timeouts;
 
 /** Exercise 2: README "2. ResourcePool". */
 class ResourcePoolTest {
@@ -158,6 +160,47 @@ class ResourcePoolTest {
             waiter.assertEnds("closing a lease did not wake the thread waiting in tryAcquire(30 s)");
         }
         assertAvailable(pool, 1, "after the timed borrower closed its lease");
+    }
+
+    @Test
+    void tryAcquireWithAHugeTimeoutWaitsAsLongAsItTakes() throws InterruptedException {
+        ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
+        Lease<String> lease = pool.acquire();
+        try (BlockingCall<Optional<Lease<String>>> waiter = Timeouts.assertWaits("tryAcquire(FOREVER)",
+                () -> pool.tryAcquire(Timeouts.FOREVER),
+                "tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) while every resource is lent out waits as long as it takes")) {
+            lease.close();
+            Optional<Lease<String>> got = waiter.assertFinishes("closing a lease did not wake the thread waiting in"
+                    + " tryAcquire(Duration.ofSeconds(Long.MAX_VALUE))");
+            assertThat(got).withFailMessage("tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) returned empty although a lease"
+                    + " was closed while it waited: a huge timeout means \"as long as it takes\"").isPresent();
+            got.get().close();
+        }
+        assertAvailable(pool, 1, "after the lease got by tryAcquire(FOREVER) was closed");
+    }
+
+    @Test
+    void tryAcquireWithANegativeTimeoutDoesNotWait() throws Exception {
+        ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
+        Optional<Lease<String>> first = Timeouts.assertReturnsAtOnce("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with"
+                + " a resource free", () -> pool.tryAcquire(Timeouts.MOST_NEGATIVE));
+        assertThat(first).withFailMessage("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with a resource free returned"
+                + " empty: a negative timeout means \"do not wait\", not \"do not take\"; a free resource is lent").isPresent();
+        Optional<Lease<String>> second = Timeouts.assertReturnsAtOnce("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with"
+                + " every resource lent out", () -> pool.tryAcquire(Timeouts.MOST_NEGATIVE));
+        second.ifPresent(Lease::close);
+        assertThat(second).withFailMessage("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with every resource lent out"
+                + " returned a lease (%s)", second.map(Lease::resource).orElse(null)).isEmpty();
+        first.get().close();
+        assertAvailable(pool, 1, "after tryAcquire with a negative timeout and the close of its lease");
+    }
+
+    @Test
+    void anInterruptedCallerOfTryAcquireGetsInterruptedExceptionEvenWithAResourceFree() {
+        ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) with"
+                + " resources free", () -> pool.tryAcquire(Timeouts.FOREVER));
+        assertAvailable(pool, 3, "after an interrupted caller's tryAcquire (it must borrow nothing)");
     }
 
     @Test

@@ -13,7 +13,9 @@ import workshop.pitfalls.TryLockBank.TransferOutcome;
 import workshop.pitfalls.support.Worker;
 import org.opentest4j.AssertionFailedError;
 import workshop.testkit.BusyWait;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
+import workshop.testkit.Timeouts;
 
 /** Exercise 2: README "2. TryLockBank". */
 public class TryLockBankTest {
@@ -165,6 +167,73 @@ public class TryLockBankTest {
     }
 
     @Test
+    void aHugeTimeoutWaitsAsLongAsItTakes() throws Exception {
+        TryLockBank bank = new TryLockBank(100, 100);
+        Lock held = bank.lockOf(1);
+        held.lock();
+        boolean holding = true;
+        TransferOutcome outcome;
+        try (BlockingCall<TransferOutcome> transfer = Timeouts.assertWaits("transfer(FOREVER)",
+                () -> bank.transfer(0, 1, 10, Timeouts.FOREVER),
+                "transfer(0, 1, 10, Duration.ofSeconds(Long.MAX_VALUE)) while the target's lock is held backs off and"
+                        + " tries again, as long as it takes")) {
+            held.unlock();
+            holding = false;
+            outcome = transfer.assertFinishes("the target's lock was released, but transfer(0, 1, 10,"
+                    + " Duration.ofSeconds(Long.MAX_VALUE)) did not finish: does it try again after its backoff?");
+        } finally {
+            if (holding) {
+                held.unlock();
+            }
+        }
+        assertThat(outcome).withFailMessage("transfer(0, 1, 10, Duration.ofSeconds(Long.MAX_VALUE)) returned %s once the"
+                + " lock was free, expected DONE: a huge timeout means \"as long as it takes\"", outcome)
+                .isEqualTo(TransferOutcome.DONE);
+        assertBalances(bank, 90, 110, "after the transfer with a huge timeout");
+    }
+
+    @Test
+    void aNegativeTimeoutMakesOneAttemptWithoutWaiting() throws Exception {
+        TryLockBank bank = new TryLockBank(100, 100);
+        TransferOutcome free = Timeouts.assertReturnsAtOnce("transfer(0, 1, 10, Duration.ofSeconds(Long.MIN_VALUE)) with"
+                + " both locks free", () -> bank.transfer(0, 1, 10, Timeouts.MOST_NEGATIVE));
+        assertThat(free).withFailMessage("transfer(0, 1, 10, Duration.ofSeconds(Long.MIN_VALUE)) with both locks free"
+                + " returned %s, expected DONE: a negative timeout means \"do not wait\", as tryLock(0, unit), not"
+                + " \"do not try\"", free).isEqualTo(TransferOutcome.DONE);
+        assertBalances(bank, 90, 110, "after a transfer with a negative timeout and both locks free");
+        Lock held = bank.lockOf(1);
+        held.lock();
+        TransferOutcome busy;
+        try {
+            busy = Timeouts.assertReturnsAtOnce("transfer(0, 1, 10, Duration.ofSeconds(Long.MIN_VALUE)) while the"
+                    + " target's lock is held", () -> bank.transfer(0, 1, 10, Timeouts.MOST_NEGATIVE));
+        } finally {
+            held.unlock();
+        }
+        assertThat(busy).withFailMessage("transfer(0, 1, 10, Duration.ofSeconds(Long.MIN_VALUE)) while the target's lock"
+                + " was held returned %s, expected TIMED_OUT", busy).isEqualTo(TransferOutcome.TIMED_OUT);
+        assertBalances(bank, 90, 110, "after a transfer with a negative timeout that found a lock held");
+        assertFreeFromAnotherThread(bank, 0);
+    }
+
+    @Test
+    void anInterruptedCallerGetsInterruptedExceptionEvenWithBothLocksFree() throws Exception {
+        TryLockBank bank = new TryLockBank(100, 100);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("transfer(0, 1, 10, Duration.ofSeconds(Long.MAX_VALUE))"
+                + " with both locks free", () -> bank.transfer(0, 1, 10, Timeouts.FOREVER));
+        assertBalances(bank, 100, 100, "after an interrupted caller's transfer (it must change nothing)");
+        assertFreeFromAnotherThread(bank, 0);
+        assertFreeFromAnotherThread(bank, 1);
+    }
+
+    private static void assertBalances(TryLockBank bank, long expected0, long expected1, String when) {
+        long actual0 = bank.balance(0);
+        long actual1 = bank.balance(1);
+        assertThat(new long[] {actual0, actual1}).withFailMessage("%s: the balances are %d and %d, expected %d and %d",
+                when, actual0, actual1, expected0, expected1).containsExactly(expected0, expected1);
+    }
+
+    @Test
     void reportsInsufficientFundsAndChangesNothing() throws Exception {
         TryLockBank bank = new TryLockBank(5, 0);
         assertThat(bank.transfer(0, 1, 6, GENEROUS)).isEqualTo(TransferOutcome.INSUFFICIENT_FUNDS);
@@ -184,8 +253,6 @@ public class TryLockBankTest {
         assertThatThrownBy(() -> bank.transfer(0, 1, 0, GENEROUS)).as("zero amount").isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> bank.transfer(0, 1, -3, GENEROUS)).as("negative amount").isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> bank.transfer(0, 2, 1, GENEROUS)).as("unknown account").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> bank.transfer(0, 1, 1, Duration.ofMillis(-1))).as("negative timeout")
-                .isInstanceOf(IllegalArgumentException.class);
         assertThat(bank.totalBalance()).isEqualTo(20);
     }
 }
