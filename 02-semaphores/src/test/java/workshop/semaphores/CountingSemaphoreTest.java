@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import workshop.testkit.Background;
 import workshop.testkit.BlockingCall;
-import workshop.testkit.Bounded;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 import workshop.testkit.Timeouts;
@@ -48,11 +47,11 @@ class CountingSemaphoreTest {
     @Test
     void acquireWaitsWhileNoPermitIsLeftAndCostsNoCpuWhileWaiting() throws InterruptedException {
         CountingSemaphore semaphore = new CountingSemaphore(0);
-        try (Background waiter = Background.start("acquirer", semaphore::acquire)) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("acquirer", semaphore::acquire)) {
             waiter.assertBlocks("acquire() on a semaphore with 0 permits");
             BusyWait.assertWaitsWithoutPolling(waiter.thread());
             semaphore.release();
-            waiter.assertEnds("release() gave a permit, but the thread waiting in acquire() was not woken: does release()"
+            waiter.assertFinishes("release() gave a permit, but the thread waiting in acquire() was not woken: does release()"
                     + " signal (signalAll/notifyAll) the condition the waiters wait on?");
         }
         assertPermits(semaphore, 0, "after a waiting acquire() took the one released permit");
@@ -61,10 +60,10 @@ class CountingSemaphoreTest {
     @Test
     void releaseByAThreadThatNeverAcquiredWakesAWaiterBecausePermitsHaveNoOwner() throws Exception {
         CountingSemaphore semaphore = new CountingSemaphore(1);
-        Bounded.run("owner", Duration.ofSeconds(5), "acquire() with a free permit should not wait", semaphore::acquire);
-        try (Background waiter = Background.start("waiter", semaphore::acquire)) {
+        BlockingCall.within("owner", BlockingCall.PATIENCE, "acquire() with a free permit should not wait", (BlockingCall.ThrowingRunnable) semaphore::acquire);
+        try (BlockingCall<Void> waiter = BlockingCall.run("waiter", semaphore::acquire)) {
             waiter.assertBlocks("acquire() while another thread holds the only permit");
-            Throwable thrown = Bounded.call("releaser", Duration.ofSeconds(5), "release() should never wait", () -> {
+            Throwable thrown = BlockingCall.within("releaser", BlockingCall.PATIENCE, "release() should never wait", () -> {
                 try {
                     semaphore.release();
                     return null;
@@ -77,7 +76,7 @@ class CountingSemaphoreTest {
                         + " is not a mutex: permits have no owner, and any thread may release one (a producer signals a"
                         + " consumer this way). Do not check who releases.", thrown);
             }
-            waiter.assertEnds("a permit released by a third thread did not wake the thread waiting in acquire()");
+            waiter.assertFinishes("a permit released by a third thread did not wake the thread waiting in acquire()");
         }
         assertPermits(semaphore, 0, "after the waiter took the permit a third thread released");
     }
@@ -85,7 +84,7 @@ class CountingSemaphoreTest {
     @Test
     void acquireOfSeveralPermitsTakesAllAtOnceOrWaitsHoldingNone() throws Exception {
         CountingSemaphore semaphore = new CountingSemaphore(1);
-        try (Background waiter = Background.start("wants-2", () -> semaphore.acquire(2))) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("wants-2", () -> semaphore.acquire(2))) {
             waiter.assertBlocks("acquire(2) on a semaphore with 1 permit");
             int whileWaiting = semaphore.availablePermits();
             if (whileWaiting != 1) {
@@ -94,7 +93,7 @@ class CountingSemaphoreTest {
                         + " it waits. Two threads that each hold part of what they need wait for each other forever."
                         + " acquire(n) must wait until n permits are there and then take all n in one step.");
             }
-            boolean otherGotIt = Bounded.call("wants-1", Duration.ofSeconds(5), "tryAcquire(0) must never wait", () -> {
+            boolean otherGotIt = BlockingCall.within("wants-1", BlockingCall.PATIENCE, "tryAcquire(0) must never wait", () -> {
                 boolean took = semaphore.tryAcquire(Duration.ZERO);
                 if (took) {
                     semaphore.release();
@@ -105,7 +104,7 @@ class CountingSemaphoreTest {
                     + " not take the 1 available permit: the waiter holds it. acquire(n) must hold nothing while it waits.")
                     .isTrue();
             semaphore.release();
-            waiter.assertEnds("with 2 permits available, the thread waiting in acquire(2) was not let through");
+            waiter.assertFinishes("with 2 permits available, the thread waiting in acquire(2) was not let through");
         }
         assertPermits(semaphore, 0, "after acquire(2) took both permits");
     }
@@ -178,10 +177,10 @@ class CountingSemaphoreTest {
     @Test
     void aWakeUpWithTooFewPermitsSendsTheWaiterBackToWait() {
         CountingSemaphore semaphore = new CountingSemaphore(0);
-        try (Background waiter = Background.start("wants-2", () -> semaphore.acquire(2))) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("wants-2", () -> semaphore.acquire(2))) {
             waiter.assertBlocks("acquire(2) on a semaphore with 0 permits");
             semaphore.release(); // wakes the waiter, but 1 permit is not enough for it
-            if (Bounded.ends(waiter.thread(), STAYS_WAITING)) {
+            if (BlockingCall.joins(waiter.thread(), STAYS_WAITING)) {
                 throw new AssertionFailedError("acquire(2) returned after only 1 permit was released (available permits now "
                         + semaphore.availablePermits() + "). A wake-up only says \"something changed\", not \"you may go\": the"
                         + " woken thread must check the condition again. Wait in a loop, while (permits < n) await();, not"
@@ -189,7 +188,7 @@ class CountingSemaphoreTest {
             }
             assertPermits(semaphore, 1, "while a thread waits in acquire(2) after 1 permit was released");
             semaphore.release();
-            waiter.assertEnds("the second released permit did not let the thread waiting in acquire(2) through");
+            waiter.assertFinishes("the second released permit did not let the thread waiting in acquire(2) through");
         }
         assertPermits(semaphore, 0, "after acquire(2) took the 2 released permits");
     }
@@ -197,14 +196,14 @@ class CountingSemaphoreTest {
     @Test
     void whenAnotherThreadTakesThePermitFirstTheWokenWaiterWaitsAgain() {
         CountingSemaphore semaphore = new CountingSemaphore(0);
-        try (Background first = Background.start("waiter-1", semaphore::acquire);
-                Background second = Background.start("waiter-2", semaphore::acquire)) {
+        try (BlockingCall<Void> first = BlockingCall.run("waiter-1", semaphore::acquire);
+                BlockingCall<Void> second = BlockingCall.run("waiter-2", semaphore::acquire)) {
             first.assertBlocks("acquire() on a semaphore with 0 permits");
             second.assertBlocks("acquire() on a semaphore with 0 permits");
             semaphore.release(); // one permit for two waiters: one goes, the other must wait again
-            Background winner = awaitOneOf(first, second);
-            Background loser = winner == first ? second : first;
-            if (Bounded.ends(loser.thread(), STAYS_WAITING)) {
+            BlockingCall<Void> winner = awaitOneOf(first, second);
+            BlockingCall<Void> loser = winner == first ? second : first;
+            if (BlockingCall.joins(loser.thread(), STAYS_WAITING)) {
                 throw new AssertionFailedError("One permit was released and both threads waiting in acquire() returned"
                         + " (available permits now " + semaphore.availablePermits() + "). Both were woken; the first took"
                         + " the permit, and the second went ahead without checking that a permit was still there. Re-check"
@@ -212,7 +211,7 @@ class CountingSemaphoreTest {
             }
             assertPermits(semaphore, 0, "after one of two waiters took the one released permit");
             semaphore.release();
-            loser.assertEnds("the second released permit did not wake the thread still waiting in acquire()");
+            loser.assertFinishes("the second released permit did not wake the thread still waiting in acquire()");
         }
         assertPermits(semaphore, 0, "after two waiters took the two released permits");
     }
@@ -239,7 +238,7 @@ class CountingSemaphoreTest {
     @Test
     void timedTryAcquireTakesAPermitReleasedInTimeAndWaitsWithoutSpinning() {
         CountingSemaphore semaphore = new CountingSemaphore(0);
-        try (Background waiter = Background.start("timed-waiter", () -> {
+        try (BlockingCall<Void> waiter = BlockingCall.run("timed-waiter", () -> {
             if (!semaphore.tryAcquire(Duration.ofSeconds(30))) {
                 throw new AssertionFailedError("tryAcquire(30 s) returned false although a permit was released after"
                         + " about a second");
@@ -248,7 +247,7 @@ class CountingSemaphoreTest {
             waiter.assertBlocks("tryAcquire(30 s) on a semaphore with 0 permits");
             BusyWait.assertWaitsWithoutSpinning(waiter.thread());
             semaphore.release();
-            waiter.assertEnds("a thread in tryAcquire(30 s) was not woken by release()");
+            waiter.assertFinishes("a thread in tryAcquire(30 s) was not woken by release()");
         }
         assertPermits(semaphore, 0, "after tryAcquire took the released permit");
     }
@@ -302,17 +301,13 @@ class CountingSemaphoreTest {
         assertPermits(empty, 0, "after an interrupted tryAcquire(30 s)");
     }
 
-    private static void assertInterruptible(String what, Bounded.ThrowingRunnable call) {
-        try (Background waiter = Background.start("interrupted", call)) {
+    private static void assertInterruptible(String what, BlockingCall.ThrowingRunnable call) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("interrupted", call)) {
             waiter.assertBlocks(what + " without enough permits");
             waiter.thread().interrupt();
-            if (!Bounded.ends(waiter.thread(), Background.PATIENCE)) {
-                throw new AssertionFailedError("an interrupted thread kept waiting in " + what + ": let the"
-                        + " InterruptedException that await() throws out, do not catch it and wait again");
-            }
-            assertThat(waiter.failure()).withFailMessage("an interrupted %s must throw InterruptedException, but it %s", what,
-                    waiter.failure() == null ? "returned normally" : "threw " + waiter.failure())
-                    .isInstanceOf(InterruptedException.class);
+            waiter.assertThrows(InterruptedException.class, "An interrupt must end the wait in " + what + " with"
+                    + " InterruptedException: let the InterruptedException that await() throws out, do not catch it and"
+                    + " wait again (and do not use awaitUninterruptibly).");
         }
     }
 
@@ -346,18 +341,18 @@ class CountingSemaphoreTest {
         assertPermits(semaphore, 2, "after refused calls (a refused call must change nothing)");
     }
 
-    private static Background awaitOneOf(Background first, Background second) {
-        long deadline = System.nanoTime() + Background.PATIENCE.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Background b : new Background[] {first, second}) {
-                if (Bounded.ends(b.thread(), Duration.ofMillis(5))) {
-                    b.assertEndsWithin(Duration.ZERO, "");
-                    return b;
+    private static BlockingCall<Void> awaitOneOf(BlockingCall<Void> first, BlockingCall<Void> second) {
+        long deadline = System.nanoTime() + BlockingCall.PATIENCE.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            for (BlockingCall<Void> call : List.of(first, second)) {
+                if (BlockingCall.joins(call.thread(), Duration.ofMillis(5))) {
+                    call.assertFinishesWithin(Duration.ZERO, "");
+                    return call;
                 }
             }
         }
         throw new AssertionFailedError("release() gave a permit, but neither of the two threads waiting in acquire() was"
-                + " woken within " + Background.PATIENCE.toSeconds() + " s: does release() signal the waiters?");
+                + " woken within " + BlockingCall.PATIENCE.toMillis() + " ms: does release() signal the waiters?");
     }
 
     static void assertPermits(CountingSemaphore semaphore, int expected, String when) {

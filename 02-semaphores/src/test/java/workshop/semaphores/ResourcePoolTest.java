@@ -17,9 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import workshop.testkit.Background;
 import workshop.testkit.BlockingCall;
-import workshop.testkit.Bounded;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 import workshop.testkit.Timeouts;
@@ -104,7 +102,7 @@ class ResourcePoolTest {
         ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
         Lease<String> lease = borrow(pool);
         AtomicReference<String> got = new AtomicReference<>();
-        try (Background waiter = Background.start("borrower", () -> {
+        try (BlockingCall<Void> waiter = BlockingCall.run("borrower", () -> {
             try (Lease<String> mine = borrow(pool)) {
                 got.set(mine.resource());
             }
@@ -112,7 +110,7 @@ class ResourcePoolTest {
             waiter.assertBlocks("acquire() while every resource is lent out");
             BusyWait.assertWaitsWithoutSpinning(waiter.thread());
             lease.close();
-            waiter.assertEnds("closing a lease did not wake the thread waiting in acquire()");
+            waiter.assertFinishes("closing a lease did not wake the thread waiting in acquire()");
         }
         assertThat(got.get()).withFailMessage("the waiting borrower got %s, but the pool's only resource is \"only\"",
                 got.get()).isEqualTo("only");
@@ -151,7 +149,7 @@ class ResourcePoolTest {
     void tryAcquireGetsAResourceGivenBackInTime() throws InterruptedException {
         ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
         Lease<String> lease = borrow(pool);
-        try (Background waiter = Background.start("timed-borrower", () -> {
+        try (BlockingCall<Void> waiter = BlockingCall.run("timed-borrower", () -> {
             Optional<Lease<String>> mine = tryBorrow(pool, Duration.ofSeconds(30));
             if (mine.isEmpty()) {
                 throw new AssertionFailedError("tryAcquire(30 s) returned empty although a lease was closed after about a"
@@ -161,7 +159,7 @@ class ResourcePoolTest {
         })) {
             waiter.assertBlocks("tryAcquire(30 s) while every resource is lent out");
             lease.close();
-            waiter.assertEnds("closing a lease did not wake the thread waiting in tryAcquire(30 s)");
+            waiter.assertFinishes("closing a lease did not wake the thread waiting in tryAcquire(30 s)");
         }
         assertAvailable(pool, 1, "after the timed borrower closed its lease");
     }
@@ -284,15 +282,12 @@ class ResourcePoolTest {
     void anInterruptedAcquireThrowsInterruptedExceptionAndTakesNothing() throws InterruptedException {
         ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
         Lease<String> lease = borrow(pool);
-        try (Background waiter = Background.start("interrupted", pool::acquire)) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("interrupted", pool::acquire)) {
             waiter.assertBlocks("acquire() while every resource is lent out");
             waiter.thread().interrupt();
-            if (!Bounded.ends(waiter.thread(), Background.PATIENCE)) {
-                throw new AssertionFailedError("an interrupted thread kept waiting in acquire(): let InterruptedException out");
-            }
-            assertThat(waiter.failure()).withFailMessage("an interrupted acquire() must throw InterruptedException, but it %s",
-                    waiter.failure() == null ? "returned normally" : "threw " + waiter.failure())
-                    .isInstanceOf(InterruptedException.class);
+            waiter.assertThrows(InterruptedException.class, "An interrupt must end the wait in acquire() with"
+                    + " InterruptedException: let it out, do not catch it and wait again (and do not use"
+                    + " acquireUninterruptibly).");
         }
         lease.close();
         assertAvailable(pool, 1, "after an interrupted acquire() and the close of the only lease");

@@ -10,15 +10,15 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import workshop.testkit.Background;
-import workshop.testkit.Bounded;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
+import workshop.testkit.TimeFactor;
 import workshop.testkit.Concurrently;
 
 /** Exercise 3: README "3. SemaphoreBoundedBuffer". */
 class SemaphoreBoundedBufferTest {
 
-    private static final Duration QUICKLY = Duration.ofSeconds(3);
+    private static final Duration QUICKLY = TimeFactor.seconds(3);
 
     @Test
     void takeReturnsTheElementsInTheOrderTheyWerePut() throws InterruptedException {
@@ -38,11 +38,11 @@ class SemaphoreBoundedBufferTest {
         SemaphoreBoundedBuffer<Integer> buffer = new SemaphoreBoundedBuffer<>(2);
         buffer.put(1);
         buffer.put(2);
-        try (Background producer = Background.start("producer", () -> buffer.put(3))) {
+        try (BlockingCall<Void> producer = BlockingCall.run("producer", () -> buffer.put(3))) {
             producer.assertBlocks("put() into a full buffer of capacity 2");
             BusyWait.assertWaitsWithoutPolling(producer.thread());
             assertThat(buffer.take()).isEqualTo(1);
-            producer.assertEnds("take() freed a slot, but the producer waiting in put() was not let in: does take() give"
+            producer.assertFinishes("take() freed a slot, but the producer waiting in put() was not let in: does take() give"
                     + " back a free slot (release the producers' semaphore)?");
         }
         assertThat(List.of(buffer.take(), buffer.take())).containsExactly(2, 3);
@@ -52,11 +52,11 @@ class SemaphoreBoundedBufferTest {
     void takeWaitsWhileTheBufferIsEmptyWithoutUsingTheCpu() {
         SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(2);
         AtomicReference<String> got = new AtomicReference<>();
-        try (Background consumer = Background.start("consumer", () -> got.set(buffer.take()))) {
+        try (BlockingCall<Void> consumer = BlockingCall.run("consumer", () -> got.set(buffer.take()))) {
             consumer.assertBlocks("take() from an empty buffer");
             BusyWait.assertWaitsWithoutPolling(consumer.thread());
-            Bounded.run("producer", QUICKLY, "put() into an empty buffer must not wait", () -> buffer.put("x"));
-            consumer.assertEnds("put() added an element, but the consumer waiting in take() was not woken: does put()"
+            BlockingCall.within("producer", QUICKLY, "put() into an empty buffer must not wait", () -> buffer.put("x"));
+            consumer.assertFinishes("put() added an element, but the consumer waiting in take() was not woken: does put()"
                     + " release the consumers' semaphore?");
         }
         assertThat(got.get()).isEqualTo("x");
@@ -66,16 +66,16 @@ class SemaphoreBoundedBufferTest {
     void aProducerWaitingForRoomDoesNotKeepConsumersOut() throws InterruptedException {
         SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(1);
         buffer.put("first");
-        try (Background producer = Background.start("producer", () -> buffer.put("second"))) {
+        try (BlockingCall<Void> producer = BlockingCall.run("producer", () -> buffer.put("second"))) {
             producer.assertBlocks("put() into a full buffer of capacity 1");
-            String taken = Bounded.call("consumer", QUICKLY, "take() on a full buffer could not get in while a producer"
+            String taken = BlockingCall.within("consumer", QUICKLY, "take() on a full buffer could not get in while a producer"
                     + " waited in put(). The producer holds the mutex while it waits for a free slot, and the consumer"
                     + " needs that mutex to free one: a deadlock. Wait on the semaphore first, then take the mutex.",
                     buffer::take);
             assertThat(taken).isEqualTo("first");
-            producer.assertEnds("take() freed the only slot, but the waiting producer was not let in");
+            producer.assertFinishes("take() freed the only slot, but the waiting producer was not let in");
         }
-        assertThat(Bounded.call("consumer", QUICKLY, "take() with one element in the buffer must not wait", buffer::take))
+        assertThat(BlockingCall.within("consumer", QUICKLY, "take() with one element in the buffer must not wait", buffer::take))
                 .isEqualTo("second");
     }
 
@@ -83,12 +83,12 @@ class SemaphoreBoundedBufferTest {
     void aConsumerWaitingForAnElementDoesNotKeepProducersOut() {
         SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(1);
         AtomicReference<String> got = new AtomicReference<>();
-        try (Background consumer = Background.start("consumer", () -> got.set(buffer.take()))) {
+        try (BlockingCall<Void> consumer = BlockingCall.run("consumer", () -> got.set(buffer.take()))) {
             consumer.assertBlocks("take() from an empty buffer");
-            Bounded.run("producer", QUICKLY, "put() into an empty buffer could not get in while a consumer waited in take()."
+            BlockingCall.within("producer", QUICKLY, "put() into an empty buffer could not get in while a consumer waited in take()."
                     + " The consumer holds the mutex while it waits for an element, and the producer needs that mutex to"
                     + " add one: a deadlock. Wait on the semaphore first, then take the mutex.", () -> buffer.put("x"));
-            consumer.assertEnds("put() added an element, but the waiting consumer was not woken");
+            consumer.assertFinishes("put() added an element, but the waiting consumer was not woken");
         }
         assertThat(got.get()).isEqualTo("x");
     }
@@ -216,24 +216,21 @@ class SemaphoreBoundedBufferTest {
         assertInterruptible("take() from an empty buffer", buffer::take);
         buffer.put("kept");
         assertInterruptible("put() into a full buffer", () -> buffer.put("never added"));
-        assertThat(Bounded.call("consumer", QUICKLY, "take() with one element in the buffer must not wait", buffer::take))
+        assertThat(BlockingCall.within("consumer", QUICKLY, "take() with one element in the buffer must not wait", buffer::take))
                 .withFailMessage("after an interrupted put(), the buffer should hold only the element put before")
                 .isEqualTo("kept");
-        try (Background consumer = Background.start("consumer", buffer::take)) {
+        try (BlockingCall<Void> consumer = BlockingCall.run("consumer", buffer::take)) {
             consumer.assertBlocks("take() from a buffer that should be empty again (an interrupted put added nothing)");
         }
     }
 
-    private static void assertInterruptible(String what, Bounded.ThrowingRunnable call) {
-        try (Background waiter = Background.start("interrupted", call)) {
+    private static void assertInterruptible(String what, BlockingCall.ThrowingRunnable call) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("interrupted", call)) {
             waiter.assertBlocks(what);
             waiter.thread().interrupt();
-            if (!Bounded.ends(waiter.thread(), Background.PATIENCE)) {
-                throw new AssertionFailedError("an interrupted thread kept waiting in " + what + ": let InterruptedException out");
-            }
-            assertThat(waiter.failure()).withFailMessage("an interrupted %s must throw InterruptedException, but it %s", what,
-                    waiter.failure() == null ? "returned normally" : "threw " + waiter.failure())
-                    .isInstanceOf(InterruptedException.class);
+            waiter.assertThrows(InterruptedException.class, "An interrupt must end the wait in " + what + " with"
+                    + " InterruptedException: let the InterruptedException that acquire() throws out, do not catch it and"
+                    + " wait again (and do not use acquireUninterruptibly).");
         }
     }
 
@@ -248,7 +245,7 @@ class SemaphoreBoundedBufferTest {
         assertThatThrownBy(() -> buffer.put(null)).withFailMessage(
                 "put(null) must throw NullPointerException naming \"element\" (a null would look like \"nothing there\")")
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("element");
-        assertThat(Bounded.call("producer", QUICKLY, "put() into an empty buffer of 1 waited: did the refused put(null)"
+        assertThat(BlockingCall.within("producer", QUICKLY, "put() into an empty buffer of 1 waited: did the refused put(null)"
                 + " take the free slot?", () -> {
                     buffer.put("x");
                     return buffer.take();
