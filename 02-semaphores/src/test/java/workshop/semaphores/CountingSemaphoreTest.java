@@ -1,7 +1,7 @@
 package workshop.semaphores;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static workshop.semaphores.support.Refused.assertRefused;
 
 import java.time.Duration;
 import java.util.List;
@@ -323,21 +323,13 @@ class CountingSemaphoreTest {
 
     @Test
     void invalidArgumentsAreRefusedWithAMessageNamingThem() {
-        assertThatThrownBy(() -> new CountingSemaphore(-1)).withFailMessage(
-                "new CountingSemaphore(-1) must throw IllegalArgumentException naming \"permits\"")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permits");
+        assertRefused("new CountingSemaphore(-1)", IllegalArgumentException.class, "permits", () -> new CountingSemaphore(-1));
         CountingSemaphore semaphore = new CountingSemaphore(2);
         for (int n : new int[] {0, -1}) {
-            assertThatThrownBy(() -> semaphore.acquire(n)).withFailMessage(
-                    "acquire(%d) must throw IllegalArgumentException naming \"permits\"", n)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permits");
-            assertThatThrownBy(() -> semaphore.release(n)).withFailMessage(
-                    "release(%d) must throw IllegalArgumentException naming \"permits\"", n)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permits");
+            assertRefused(String.format("acquire(%d)", n), IllegalArgumentException.class, "permits", () -> semaphore.acquire(n));
+            assertRefused(String.format("release(%d)", n), IllegalArgumentException.class, "permits", () -> semaphore.release(n));
         }
-        assertThatThrownBy(() -> semaphore.tryAcquire(null)).withFailMessage(
-                "tryAcquire(null) must throw NullPointerException naming \"timeout\"")
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("timeout");
+        assertRefused("tryAcquire(null)", NullPointerException.class, "timeout", () -> semaphore.tryAcquire(null));
         assertPermits(semaphore, 2, "after refused calls (a refused call must change nothing)");
     }
 

@@ -1,7 +1,7 @@
 package workshop.semaphores;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static workshop.semaphores.support.Refused.assertRefused;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -274,8 +274,7 @@ class ResourcePoolTest {
         ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
         Lease<String> lease = borrow(pool);
         lease.close();
-        assertThatThrownBy(lease::resource).withFailMessage("resource() of a closed lease must throw IllegalStateException:"
-                + " the resource is back in the pool and may already be someone else's").isInstanceOf(IllegalStateException.class);
+        assertRefused("resource() of a closed lease (the resource is back in the pool and may already be someone else's)", IllegalStateException.class, null, lease::resource);
     }
 
     @Test
@@ -295,20 +294,11 @@ class ResourcePoolTest {
 
     @Test
     void invalidArgumentsAreRefusedWithAMessageNamingThem() throws InterruptedException {
-        assertThatThrownBy(() -> new ResourcePool<String>(null)).withFailMessage(
-                "new ResourcePool(null) must throw NullPointerException naming \"resources\"")
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("resources");
-        assertThatThrownBy(() -> new ResourcePool<String>(List.of())).withFailMessage(
-                "new ResourcePool(empty list) must throw IllegalArgumentException naming \"resources\": a pool of nothing"
-                        + " would make every acquire() wait forever")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("resources");
-        assertThatThrownBy(() -> new ResourcePool<>(Arrays.asList("a", null))).withFailMessage(
-                "new ResourcePool([a, null]) must throw NullPointerException naming \"resources\"")
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("resources");
+        assertRefused("new ResourcePool(null)", NullPointerException.class, "resources", () -> new ResourcePool<String>(null));
+        assertRefused("new ResourcePool(empty list) (a pool of nothing would make every acquire() wait forever)", IllegalArgumentException.class, "resources", () -> new ResourcePool<String>(List.of()));
+        assertRefused("new ResourcePool([a, null])", NullPointerException.class, "resources", () -> new ResourcePool<>(Arrays.asList("a", null)));
         ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
-        assertThatThrownBy(() -> pool.tryAcquire(null)).withFailMessage(
-                "tryAcquire(null) must throw NullPointerException naming \"timeout\"")
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("timeout");
+        assertRefused("tryAcquire(null)", NullPointerException.class, "timeout", () -> pool.tryAcquire(null));
         assertAvailable(pool, 3, "after a refused tryAcquire(null)");
     }
 

@@ -1,7 +1,7 @@
 package workshop.semaphores;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static workshop.semaphores.support.Refused.assertRefused;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,11 +41,15 @@ class SemaphoreBoundedBufferTest {
         try (BlockingCall<Void> producer = BlockingCall.run("producer", () -> buffer.put(3))) {
             producer.assertBlocks("put() into a full buffer of capacity 2");
             BusyWait.assertWaitsWithoutPolling(producer.thread());
-            assertThat(buffer.take()).isEqualTo(1);
+            Integer first = buffer.take();
+            assertThat(first).withFailMessage("put 1, 2 into a buffer of 2, then take() returned %s, expected 1: a buffer"
+                    + " is FIFO", first).isEqualTo(1);
             producer.assertFinishes("take() freed a slot, but the producer waiting in put() was not let in: does take() give"
                     + " back a free slot (release the producers' semaphore)?");
         }
-        assertThat(List.of(buffer.take(), buffer.take())).containsExactly(2, 3);
+        List<Integer> rest = List.of(buffer.take(), buffer.take());
+        assertThat(rest).withFailMessage("after 1 was taken and the waiting put(3) went in, the buffer gave %s, expected"
+                + " [2, 3]: a buffer is FIFO, and the waiting put must add its element once", rest).containsExactly(2, 3);
     }
 
     @Test
@@ -59,7 +63,8 @@ class SemaphoreBoundedBufferTest {
             consumer.assertFinishes("put() added an element, but the consumer waiting in take() was not woken: does put()"
                     + " release the consumers' semaphore?");
         }
-        assertThat(got.get()).isEqualTo("x");
+        assertThat(got.get()).withFailMessage("the waiting take() got %s, expected the \"x\" that was put", got.get())
+                .isEqualTo("x");
     }
 
     @Test
@@ -72,10 +77,12 @@ class SemaphoreBoundedBufferTest {
                     + " waited in put(). The producer holds the mutex while it waits for a free slot, and the consumer"
                     + " needs that mutex to free one: a deadlock. Wait on the semaphore first, then take the mutex.",
                     buffer::take);
-            assertThat(taken).isEqualTo("first");
+            assertThat(taken).withFailMessage("take() from a buffer holding \"first\" returned %s", taken).isEqualTo("first");
             producer.assertFinishes("take() freed the only slot, but the waiting producer was not let in");
         }
-        assertThat(BlockingCall.within("consumer", QUICKLY, "take() with one element in the buffer must not wait", buffer::take))
+        String second = BlockingCall.within("consumer", QUICKLY, "take() with one element in the buffer must not wait",
+                buffer::take);
+        assertThat(second).withFailMessage("the producer that waited put \"second\", but take() returned %s", second)
                 .isEqualTo("second");
     }
 
@@ -90,7 +97,8 @@ class SemaphoreBoundedBufferTest {
                     + " add one: a deadlock. Wait on the semaphore first, then take the mutex.", () -> buffer.put("x"));
             consumer.assertFinishes("put() added an element, but the waiting consumer was not woken");
         }
-        assertThat(got.get()).isEqualTo("x");
+        assertThat(got.get()).withFailMessage("the waiting take() got %s, expected the \"x\" that was put", got.get())
+                .isEqualTo("x");
     }
 
     @Test
@@ -237,18 +245,15 @@ class SemaphoreBoundedBufferTest {
     @Test
     void invalidArgumentsAreRefusedWithAMessageNamingThem() {
         for (int capacity : new int[] {0, -1}) {
-            assertThatThrownBy(() -> new SemaphoreBoundedBuffer<String>(capacity)).withFailMessage(
-                    "new SemaphoreBoundedBuffer(%d) must throw IllegalArgumentException naming \"capacity\"", capacity)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+            assertRefused(String.format("new SemaphoreBoundedBuffer(%d)", capacity), IllegalArgumentException.class, "capacity", () -> new SemaphoreBoundedBuffer<String>(capacity));
         }
         SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(1);
-        assertThatThrownBy(() -> buffer.put(null)).withFailMessage(
-                "put(null) must throw NullPointerException naming \"element\" (a null would look like \"nothing there\")")
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("element");
+        assertRefused("put(null) (a null would look like \"nothing there\")", NullPointerException.class, "element", () -> buffer.put(null));
         assertThat(BlockingCall.within("producer", QUICKLY, "put() into an empty buffer of 1 waited: did the refused put(null)"
                 + " take the free slot?", () -> {
                     buffer.put("x");
                     return buffer.take();
-                })).isEqualTo("x");
+                })).withFailMessage("put(\"x\") then take() on a buffer of 1 after a refused put(null) did not give \"x\"")
+                .isEqualTo("x");
     }
 }

@@ -323,7 +323,7 @@ public class DeadlockDetectorTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             threads.forEach(Thread::interrupt);
             for (BlockingCall<Void> worker : workers) {
                 worker.close();
