@@ -294,20 +294,34 @@ class CountingSemaphoreTest {
     @Test
     void anInterruptEndsTheWaitWithInterruptedExceptionAndTakesNothing() {
         CountingSemaphore semaphore = new CountingSemaphore(1);
-        assertInterruptible("acquire(2)", () -> semaphore.acquire(2));
+        assertInterruptible("acquire(2)", () -> semaphore.acquire(2), () -> semaphore.release(2));
         assertPermits(semaphore, 1, "after an interrupted acquire(2) on 1 permit (it must take nothing)");
         CountingSemaphore empty = new CountingSemaphore(0);
-        assertInterruptible("tryAcquire(30 s)", () -> empty.tryAcquire(Duration.ofSeconds(30)));
+        assertInterruptible("tryAcquire(30 s)", () -> empty.tryAcquire(Duration.ofSeconds(30)), empty::release);
         assertPermits(empty, 0, "after an interrupted tryAcquire(30 s)");
     }
 
-    private static void assertInterruptible(String what, BlockingCall.ThrowingRunnable call) {
+    /**
+     * Interrupts {@code call} while it waits and expects InterruptedException. If the call ignores the interrupt,
+     * {@code unblock} gives it what it waits for, so that the failure is reported at once and no thread stays behind.
+     */
+    private static void assertInterruptible(String what, BlockingCall.ThrowingRunnable call,
+            BlockingCall.ThrowingRunnable unblock) {
         try (BlockingCall<Void> waiter = BlockingCall.run("interrupted", call)) {
             waiter.assertBlocks(what + " without enough permits");
             waiter.thread().interrupt();
-            waiter.assertThrows(InterruptedException.class, "An interrupt must end the wait in " + what + " with"
-                    + " InterruptedException: let the InterruptedException that await() throws out, do not catch it and"
-                    + " wait again (and do not use awaitUninterruptibly).");
+            try {
+                waiter.assertThrows(InterruptedException.class, "An interrupt must end the wait in " + what + " with"
+                        + " InterruptedException: let the InterruptedException that await() throws out, do not catch it and"
+                        + " wait again (and do not use awaitUninterruptibly).");
+            } catch (AssertionFailedError ignoredTheInterrupt) {
+                try {
+                    unblock.run();
+                } catch (Exception e) {
+                    ignoredTheInterrupt.addSuppressed(e);
+                }
+                throw ignoredTheInterrupt;
+            }
         }
     }
 

@@ -210,7 +210,12 @@ class ResourcePoolTest {
         ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
         Lease<String> lease = borrow(pool);
         lease.close();
-        lease.close();
+        try {
+            lease.close();
+        } catch (RuntimeException e) {
+            throw new AssertionFailedError("close() of a lease already closed threw " + e + ": close() must be idempotent,"
+                    + " a second close does nothing (try-with-resources and a finally may both close the same lease).", e);
+        }
         assertAvailable(pool, 3, "after one lease was closed twice (close() must be idempotent: a second close gives"
                 + " nothing back, or the pool believes it has more resources than it has)");
         List<Lease<String>> leases = new ArrayList<>();

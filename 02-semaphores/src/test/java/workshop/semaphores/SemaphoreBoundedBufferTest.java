@@ -221,9 +221,9 @@ class SemaphoreBoundedBufferTest {
     @Test
     void anInterruptEndsAWaitingPutOrTakeWithInterruptedExceptionAndChangesNothing() throws InterruptedException {
         SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(1);
-        assertInterruptible("take() from an empty buffer", buffer::take);
+        assertInterruptible("take() from an empty buffer", buffer::take, () -> buffer.put("unblocks"));
         buffer.put("kept");
-        assertInterruptible("put() into a full buffer", () -> buffer.put("never added"));
+        assertInterruptible("put() into a full buffer", () -> buffer.put("never added"), buffer::take);
         assertThat(BlockingCall.within("consumer", QUICKLY, "take() with one element in the buffer must not wait", buffer::take))
                 .withFailMessage("after an interrupted put(), the buffer should hold only the element put before")
                 .isEqualTo("kept");
@@ -232,13 +232,27 @@ class SemaphoreBoundedBufferTest {
         }
     }
 
-    private static void assertInterruptible(String what, BlockingCall.ThrowingRunnable call) {
+    /**
+     * Interrupts {@code call} while it waits and expects InterruptedException. If the call ignores the interrupt,
+     * {@code unblock} gives it what it waits for, so that the failure is reported at once and no thread stays behind.
+     */
+    private static void assertInterruptible(String what, BlockingCall.ThrowingRunnable call,
+            BlockingCall.ThrowingRunnable unblock) {
         try (BlockingCall<Void> waiter = BlockingCall.run("interrupted", call)) {
             waiter.assertBlocks(what);
             waiter.thread().interrupt();
-            waiter.assertThrows(InterruptedException.class, "An interrupt must end the wait in " + what + " with"
-                    + " InterruptedException: let the InterruptedException that acquire() throws out, do not catch it and"
-                    + " wait again (and do not use acquireUninterruptibly).");
+            try {
+                waiter.assertThrows(InterruptedException.class, "An interrupt must end the wait in " + what + " with"
+                        + " InterruptedException: let the InterruptedException that acquire() throws out, do not catch it and"
+                        + " wait again (and do not use acquireUninterruptibly).");
+            } catch (AssertionFailedError ignoredTheInterrupt) {
+                try {
+                    unblock.run();
+                } catch (Exception e) {
+                    ignoredTheInterrupt.addSuppressed(e);
+                }
+                throw ignoredTheInterrupt;
+            }
         }
     }
 
