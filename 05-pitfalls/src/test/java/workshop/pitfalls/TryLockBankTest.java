@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
@@ -82,13 +83,21 @@ public class TryLockBankTest {
         BlockingCall<TransferOutcome> transfer = null;
         long elapsedMillis;
         TransferOutcome outcome;
+        AtomicLong elapsedNanos = new AtomicLong();
         try {
-            long start = System.nanoTime();
-            transfer = BlockingCall.start("transfer", () -> bank.transfer(0, 1, 10, SHORT));
+            // Timed on the transfer's own thread: a busy machine may delay the thread's start or the join, not this.
+            transfer = BlockingCall.start("transfer", () -> {
+                long start = System.nanoTime();
+                try {
+                    return bank.transfer(0, 1, 10, SHORT);
+                } finally {
+                    elapsedNanos.set(System.nanoTime() - start);
+                }
+            });
             outcome = transfer.assertFinishes("transfer(0, 1, 10, " + SHORT.toMillis() + " ms) ignored its"
                     + " timeout while " + whose + " lock was held by another thread: it must give up after about the"
                     + " timeout (wait for a lock with tryLock(time, unit), never with lock()).");
-            elapsedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            elapsedMillis = Duration.ofNanos(elapsedNanos.get()).toMillis();
         } finally {
             held.unlock();
             if (transfer != null) {
