@@ -13,6 +13,7 @@ import org.opentest4j.AssertionFailedError;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
+import workshop.testkit.TimeFactor;
 import workshop.testkit.Timeouts;
 
 /** Exercise 1: README "1. CountingSemaphore". */
@@ -120,13 +121,19 @@ class CountingSemaphoreTest {
         AtomicInteger held = new AtomicInteger();
         AtomicInteger mostHeld = new AtomicInteger();
         try {
-            Concurrently.threads(2).named("needs-2").within(Duration.ofSeconds(6)).inLockstep(rounds, (t, i) -> {
+            Concurrently.threads(2).named("needs-2").within(TimeFactor.seconds(6)).inLockstep(rounds, (t, i) -> {
                 semaphore.acquire(2);
                 mostHeld.accumulateAndGet(held.addAndGet(2), Math::max);
                 held.addAndGet(-2);
                 semaphore.release(2);
             });
         } catch (AssertionFailedError stuck) {
+            if (semaphore.availablePermits() >= 2) {
+                throw new AssertionFailedError("Two threads that each need 2 permits did not finish " + rounds + " rounds"
+                        + " in time, but 2 permits are free now: nobody holds part of them, so this is no deadlock. The"
+                        + " threads were slow, or a wake-up was missed (does release(n) signal every waiter?). "
+                        + TimeFactor.hint() + "\n" + stuck.getMessage(), stuck);
+            }
             throw new AssertionFailedError("Two threads that each need 2 permits, with 2 of 3 free, got stuck ("
                     + semaphore.availablePermits() + " permits available). If acquire(2) takes one permit and then waits for"
                     + " the second, each thread can hold one and wait for the other's forever. Take all n permits in one"
