@@ -14,6 +14,13 @@ import java.time.Duration;
  * {@link InterruptedException}. Arguments: a negative initial count, or {@code n < 1}, is an
  * {@link IllegalArgumentException}; a null timeout a {@link NullPointerException}.
  *
+ * <p>Where it differs from {@code java.util.concurrent.Semaphore}, on purpose (README: "1. CountingSemaphore"):
+ * the initial count must be zero or more ({@code Semaphore} accepts a negative one; here
+ * {@code availablePermits()} always means "free now"); {@code acquire(0)} and {@code release(0)} are
+ * refused ({@code Semaphore} does nothing; a count of 0 is almost always the caller's bug); a release
+ * beyond {@code Integer.MAX_VALUE} permits is an {@link IllegalArgumentException} ({@code Semaphore}
+ * throws an {@code Error}); and there is no fairness option and no untimed {@code tryAcquire()}.
+ *
  * <p>Build it yourself with a lock and a condition (or {@code synchronized}, {@code wait} and
  * {@code notifyAll}); do not wrap {@code java.util.concurrent.Semaphore}. Hints are in the README.
  */
@@ -48,11 +55,17 @@ public class CountingSemaphore {
     }
 
     /**
-     * Takes one permit if one becomes available within {@code timeout}.
+     * Takes one permit if one becomes available within {@code timeout}. A zero or negative timeout does
+     * not wait (it takes a free permit if there is one); any {@code Duration} is accepted, and a huge one,
+     * up to {@code Duration.ofSeconds(Long.MAX_VALUE)}, waits as long as it takes (convert with
+     * {@code TimeUnit.NANOSECONDS.convert(timeout)}, which saturates; {@code timeout.toNanos()} throws
+     * {@link ArithmeticException} beyond about 292 years).
      *
      * @return true if a permit was taken, false if the time ran out first
      * @throws NullPointerException if {@code timeout} is null
-     * @throws InterruptedException if interrupted while waiting (no permit is taken)
+     * @throws InterruptedException if the calling thread is interrupted on entry (also when a permit is
+     *     free: check the interrupt before anything else) or while waiting; no permit is taken, and the
+     *     interrupt status is cleared
      */
     public boolean tryAcquire(Duration timeout) throws InterruptedException {
         throw new UnsupportedOperationException("TODO 02-semaphores exercise 1: CountingSemaphore.tryAcquire(Duration)");
@@ -67,7 +80,7 @@ public class CountingSemaphore {
      * Gives back {@code permits} permits and wakes waiting threads. Any thread may call it; the count may
      * grow beyond the initial number.
      *
-     * @throws IllegalArgumentException if {@code permits} is less than 1
+     * @throws IllegalArgumentException if {@code permits} is less than 1, or the count would overflow
      */
     public void release(int permits) {
         throw new UnsupportedOperationException("TODO 02-semaphores exercise 1: CountingSemaphore.release(int)");

@@ -40,11 +40,16 @@ public class ResourcePool<R> {
     }
 
     /**
-     * Borrows a resource if one becomes free within {@code timeout}.
+     * Borrows a resource if one becomes free within {@code timeout}. A zero or negative timeout does not
+     * wait (it lends a free resource if there is one); any {@code Duration} is accepted, and a huge one, up
+     * to {@code Duration.ofSeconds(Long.MAX_VALUE)}, waits as long as it takes (convert with
+     * {@code TimeUnit.NANOSECONDS.convert(timeout)}, which saturates; {@code timeout.toNanos()} throws
+     * {@link ArithmeticException} beyond about 292 years).
      *
      * @return the lease, or empty if the time ran out first
      * @throws NullPointerException if {@code timeout} is null
-     * @throws InterruptedException if interrupted while waiting (nothing is borrowed)
+     * @throws InterruptedException if the calling thread is interrupted on entry (also when a resource is
+     *     free) or while waiting; nothing is borrowed, and the interrupt status is cleared
      */
     public Optional<Lease<R>> tryAcquire(Duration timeout) throws InterruptedException {
         throw new UnsupportedOperationException("TODO 02-semaphores exercise 2: ResourcePool.tryAcquire(Duration)");

@@ -6,7 +6,10 @@ package workshop.semaphores;
  * while the buffer is full, {@code take} while it is empty, both sleeping, not spinning.
  *
  * <p>Every element put is taken exactly once, in the order it was put. A capacity below 1 is an
- * {@link IllegalArgumentException}, a null element a {@link NullPointerException}. Do not use a
+ * {@link IllegalArgumentException}, a null element a {@link NullPointerException}, each with a message
+ * naming the argument ({@code capacity}, {@code element}); a refused {@code put} changes nothing. An
+ * interrupt ends a waiting {@code put} or {@code take} with {@link InterruptedException} and changes
+ * nothing. Do not use a
  * {@code BlockingQueue}, nor a lock with conditions: the point is to see semaphores do the waiting. Hints
  * are in the README.
  *

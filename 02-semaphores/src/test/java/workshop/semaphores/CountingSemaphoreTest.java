@@ -1,18 +1,20 @@
 package workshop.semaphores;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static workshop.semaphores.support.Refused.assertRefused;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import workshop.testkit.Background;
-import workshop.testkit.Bounded;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
+import workshop.testkit.TimeFactor;
+import workshop.testkit.Timeouts;
 
 /** Exercise 1: README "1. CountingSemaphore". */
 class CountingSemaphoreTest {
@@ -46,11 +48,11 @@ class CountingSemaphoreTest {
     @Test
     void acquireWaitsWhileNoPermitIsLeftAndCostsNoCpuWhileWaiting() throws InterruptedException {
         CountingSemaphore semaphore = new CountingSemaphore(0);
-        try (Background waiter = Background.start("acquirer", semaphore::acquire)) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("acquirer", semaphore::acquire)) {
             waiter.assertBlocks("acquire() on a semaphore with 0 permits");
             BusyWait.assertWaitsWithoutPolling(waiter.thread());
             semaphore.release();
-            waiter.assertEnds("release() gave a permit, but the thread waiting in acquire() was not woken: does release()"
+            waiter.assertFinishes("release() gave a permit, but the thread waiting in acquire() was not woken: does release()"
                     + " signal (signalAll/notifyAll) the condition the waiters wait on?");
         }
         assertPermits(semaphore, 0, "after a waiting acquire() took the one released permit");
@@ -59,10 +61,10 @@ class CountingSemaphoreTest {
     @Test
     void releaseByAThreadThatNeverAcquiredWakesAWaiterBecausePermitsHaveNoOwner() throws Exception {
         CountingSemaphore semaphore = new CountingSemaphore(1);
-        Bounded.run("owner", Duration.ofSeconds(5), "acquire() with a free permit should not wait", semaphore::acquire);
-        try (Background waiter = Background.start("waiter", semaphore::acquire)) {
+        BlockingCall.within("owner", BlockingCall.PATIENCE, "acquire() with a free permit should not wait", (BlockingCall.ThrowingRunnable) semaphore::acquire);
+        try (BlockingCall<Void> waiter = BlockingCall.run("waiter", semaphore::acquire)) {
             waiter.assertBlocks("acquire() while another thread holds the only permit");
-            Throwable thrown = Bounded.call("releaser", Duration.ofSeconds(5), "release() should never wait", () -> {
+            Throwable thrown = BlockingCall.within("releaser", BlockingCall.PATIENCE, "release() should never wait", () -> {
                 try {
                     semaphore.release();
                     return null;
@@ -75,7 +77,7 @@ class CountingSemaphoreTest {
                         + " is not a mutex: permits have no owner, and any thread may release one (a producer signals a"
                         + " consumer this way). Do not check who releases.", thrown);
             }
-            waiter.assertEnds("a permit released by a third thread did not wake the thread waiting in acquire()");
+            waiter.assertFinishes("a permit released by a third thread did not wake the thread waiting in acquire()");
         }
         assertPermits(semaphore, 0, "after the waiter took the permit a third thread released");
     }
@@ -83,7 +85,7 @@ class CountingSemaphoreTest {
     @Test
     void acquireOfSeveralPermitsTakesAllAtOnceOrWaitsHoldingNone() throws Exception {
         CountingSemaphore semaphore = new CountingSemaphore(1);
-        try (Background waiter = Background.start("wants-2", () -> semaphore.acquire(2))) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("wants-2", () -> semaphore.acquire(2))) {
             waiter.assertBlocks("acquire(2) on a semaphore with 1 permit");
             int whileWaiting = semaphore.availablePermits();
             if (whileWaiting != 1) {
@@ -92,7 +94,7 @@ class CountingSemaphoreTest {
                         + " it waits. Two threads that each hold part of what they need wait for each other forever."
                         + " acquire(n) must wait until n permits are there and then take all n in one step.");
             }
-            boolean otherGotIt = Bounded.call("wants-1", Duration.ofSeconds(5), "tryAcquire(0) must never wait", () -> {
+            boolean otherGotIt = BlockingCall.within("wants-1", BlockingCall.PATIENCE, "tryAcquire(0) must never wait", () -> {
                 boolean took = semaphore.tryAcquire(Duration.ZERO);
                 if (took) {
                     semaphore.release();
@@ -103,7 +105,7 @@ class CountingSemaphoreTest {
                     + " not take the 1 available permit: the waiter holds it. acquire(n) must hold nothing while it waits.")
                     .isTrue();
             semaphore.release();
-            waiter.assertEnds("with 2 permits available, the thread waiting in acquire(2) was not let through");
+            waiter.assertFinishes("with 2 permits available, the thread waiting in acquire(2) was not let through");
         }
         assertPermits(semaphore, 0, "after acquire(2) took both permits");
     }
@@ -119,13 +121,19 @@ class CountingSemaphoreTest {
         AtomicInteger held = new AtomicInteger();
         AtomicInteger mostHeld = new AtomicInteger();
         try {
-            Concurrently.threads(2).named("needs-2").within(Duration.ofSeconds(6)).inLockstep(rounds, (t, i) -> {
+            Concurrently.threads(2).named("needs-2").within(TimeFactor.seconds(6)).inLockstep(rounds, (t, i) -> {
                 semaphore.acquire(2);
                 mostHeld.accumulateAndGet(held.addAndGet(2), Math::max);
                 held.addAndGet(-2);
                 semaphore.release(2);
             });
         } catch (AssertionFailedError stuck) {
+            if (semaphore.availablePermits() >= 2) {
+                throw new AssertionFailedError("Two threads that each need 2 permits did not finish " + rounds + " rounds"
+                        + " in time, but 2 permits are free now: nobody holds part of them, so this is no deadlock. The"
+                        + " threads were slow, or a wake-up was missed (does release(n) signal every waiter?). "
+                        + TimeFactor.hint() + "\n" + stuck.getMessage(), stuck);
+            }
             throw new AssertionFailedError("Two threads that each need 2 permits, with 2 of 3 free, got stuck ("
                     + semaphore.availablePermits() + " permits available). If acquire(2) takes one permit and then waits for"
                     + " the second, each thread can hold one and wait for the other's forever. Take all n permits in one"
@@ -176,10 +184,10 @@ class CountingSemaphoreTest {
     @Test
     void aWakeUpWithTooFewPermitsSendsTheWaiterBackToWait() {
         CountingSemaphore semaphore = new CountingSemaphore(0);
-        try (Background waiter = Background.start("wants-2", () -> semaphore.acquire(2))) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("wants-2", () -> semaphore.acquire(2))) {
             waiter.assertBlocks("acquire(2) on a semaphore with 0 permits");
             semaphore.release(); // wakes the waiter, but 1 permit is not enough for it
-            if (Bounded.ends(waiter.thread(), STAYS_WAITING)) {
+            if (BlockingCall.joins(waiter.thread(), STAYS_WAITING)) {
                 throw new AssertionFailedError("acquire(2) returned after only 1 permit was released (available permits now "
                         + semaphore.availablePermits() + "). A wake-up only says \"something changed\", not \"you may go\": the"
                         + " woken thread must check the condition again. Wait in a loop, while (permits < n) await();, not"
@@ -187,7 +195,7 @@ class CountingSemaphoreTest {
             }
             assertPermits(semaphore, 1, "while a thread waits in acquire(2) after 1 permit was released");
             semaphore.release();
-            waiter.assertEnds("the second released permit did not let the thread waiting in acquire(2) through");
+            waiter.assertFinishes("the second released permit did not let the thread waiting in acquire(2) through");
         }
         assertPermits(semaphore, 0, "after acquire(2) took the 2 released permits");
     }
@@ -195,14 +203,14 @@ class CountingSemaphoreTest {
     @Test
     void whenAnotherThreadTakesThePermitFirstTheWokenWaiterWaitsAgain() {
         CountingSemaphore semaphore = new CountingSemaphore(0);
-        try (Background first = Background.start("waiter-1", semaphore::acquire);
-                Background second = Background.start("waiter-2", semaphore::acquire)) {
+        try (BlockingCall<Void> first = BlockingCall.run("waiter-1", semaphore::acquire);
+                BlockingCall<Void> second = BlockingCall.run("waiter-2", semaphore::acquire)) {
             first.assertBlocks("acquire() on a semaphore with 0 permits");
             second.assertBlocks("acquire() on a semaphore with 0 permits");
             semaphore.release(); // one permit for two waiters: one goes, the other must wait again
-            Background winner = awaitOneOf(first, second);
-            Background loser = winner == first ? second : first;
-            if (Bounded.ends(loser.thread(), STAYS_WAITING)) {
+            BlockingCall<Void> winner = awaitOneOf(first, second);
+            BlockingCall<Void> loser = winner == first ? second : first;
+            if (BlockingCall.joins(loser.thread(), STAYS_WAITING)) {
                 throw new AssertionFailedError("One permit was released and both threads waiting in acquire() returned"
                         + " (available permits now " + semaphore.availablePermits() + "). Both were woken; the first took"
                         + " the permit, and the second went ahead without checking that a permit was still there. Re-check"
@@ -210,7 +218,7 @@ class CountingSemaphoreTest {
             }
             assertPermits(semaphore, 0, "after one of two waiters took the one released permit");
             semaphore.release();
-            loser.assertEnds("the second released permit did not wake the thread still waiting in acquire()");
+            loser.assertFinishes("the second released permit did not wake the thread still waiting in acquire()");
         }
         assertPermits(semaphore, 0, "after two waiters took the two released permits");
     }
@@ -237,7 +245,7 @@ class CountingSemaphoreTest {
     @Test
     void timedTryAcquireTakesAPermitReleasedInTimeAndWaitsWithoutSpinning() {
         CountingSemaphore semaphore = new CountingSemaphore(0);
-        try (Background waiter = Background.start("timed-waiter", () -> {
+        try (BlockingCall<Void> waiter = BlockingCall.run("timed-waiter", () -> {
             if (!semaphore.tryAcquire(Duration.ofSeconds(30))) {
                 throw new AssertionFailedError("tryAcquire(30 s) returned false although a permit was released after"
                         + " about a second");
@@ -246,32 +254,81 @@ class CountingSemaphoreTest {
             waiter.assertBlocks("tryAcquire(30 s) on a semaphore with 0 permits");
             BusyWait.assertWaitsWithoutSpinning(waiter.thread());
             semaphore.release();
-            waiter.assertEnds("a thread in tryAcquire(30 s) was not woken by release()");
+            waiter.assertFinishes("a thread in tryAcquire(30 s) was not woken by release()");
         }
         assertPermits(semaphore, 0, "after tryAcquire took the released permit");
     }
 
     @Test
+    void tryAcquireWithAHugeTimeoutWaitsAsLongAsItTakes() {
+        CountingSemaphore semaphore = new CountingSemaphore(0);
+        try (BlockingCall<Boolean> waiter = Timeouts.assertWaits("tryAcquire(FOREVER)",
+                () -> semaphore.tryAcquire(Timeouts.FOREVER),
+                "tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) on 0 permits waits as long as it takes")) {
+            semaphore.release();
+            boolean took = waiter.assertFinishes("a thread in tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) was not woken"
+                    + " by release()");
+            assertThat(took).withFailMessage("tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) returned false although a"
+                    + " permit was released while it waited: a huge timeout means \"as long as it takes\"").isTrue();
+        }
+        assertPermits(semaphore, 0, "after tryAcquire(FOREVER) took the released permit");
+    }
+
+    @Test
+    void tryAcquireWithANegativeTimeoutDoesNotWait() throws Exception {
+        CountingSemaphore empty = new CountingSemaphore(0);
+        boolean took = Timeouts.assertReturnsAtOnce("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with 0 permits",
+                () -> empty.tryAcquire(Timeouts.MOST_NEGATIVE));
+        assertThat(took).withFailMessage("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with 0 permits returned true")
+                .isFalse();
+        assertPermits(empty, 0, "after tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) on 0 permits");
+        CountingSemaphore one = new CountingSemaphore(1);
+        boolean tookFree = Timeouts.assertReturnsAtOnce("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with 1 permit free",
+                () -> one.tryAcquire(Timeouts.MOST_NEGATIVE));
+        assertThat(tookFree).withFailMessage("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with a permit free returned"
+                + " false: a negative timeout means \"do not wait\", not \"do not take\"; a free permit is taken").isTrue();
+        assertPermits(one, 0, "after tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) took the free permit");
+    }
+
+    @Test
+    void anInterruptedCallerOfTryAcquireGetsInterruptedExceptionEvenWithAPermitFree() {
+        CountingSemaphore semaphore = new CountingSemaphore(1);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) with a"
+                + " permit free", () -> semaphore.tryAcquire(Timeouts.FOREVER));
+        assertPermits(semaphore, 1, "after an interrupted caller's tryAcquire (it must take nothing)");
+    }
+
+    @Test
     void anInterruptEndsTheWaitWithInterruptedExceptionAndTakesNothing() {
         CountingSemaphore semaphore = new CountingSemaphore(1);
-        assertInterruptible("acquire(2)", () -> semaphore.acquire(2));
+        assertInterruptible("acquire(2)", () -> semaphore.acquire(2), () -> semaphore.release(2));
         assertPermits(semaphore, 1, "after an interrupted acquire(2) on 1 permit (it must take nothing)");
         CountingSemaphore empty = new CountingSemaphore(0);
-        assertInterruptible("tryAcquire(30 s)", () -> empty.tryAcquire(Duration.ofSeconds(30)));
+        assertInterruptible("tryAcquire(30 s)", () -> empty.tryAcquire(Duration.ofSeconds(30)), empty::release);
         assertPermits(empty, 0, "after an interrupted tryAcquire(30 s)");
     }
 
-    private static void assertInterruptible(String what, Bounded.ThrowingRunnable call) {
-        try (Background waiter = Background.start("interrupted", call)) {
+    /**
+     * Interrupts {@code call} while it waits and expects InterruptedException. If the call ignores the interrupt,
+     * {@code unblock} gives it what it waits for, so that the failure is reported at once and no thread stays behind.
+     */
+    private static void assertInterruptible(String what, BlockingCall.ThrowingRunnable call,
+            BlockingCall.ThrowingRunnable unblock) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("interrupted", call)) {
             waiter.assertBlocks(what + " without enough permits");
             waiter.thread().interrupt();
-            if (!Bounded.ends(waiter.thread(), Background.PATIENCE)) {
-                throw new AssertionFailedError("an interrupted thread kept waiting in " + what + ": let the"
-                        + " InterruptedException that await() throws out, do not catch it and wait again");
+            try {
+                waiter.assertThrows(InterruptedException.class, "An interrupt must end the wait in " + what + " with"
+                        + " InterruptedException: let the InterruptedException that await() throws out, do not catch it and"
+                        + " wait again (and do not use awaitUninterruptibly).");
+            } catch (AssertionFailedError ignoredTheInterrupt) {
+                try {
+                    unblock.run();
+                } catch (Exception e) {
+                    ignoredTheInterrupt.addSuppressed(e);
+                }
+                throw ignoredTheInterrupt;
             }
-            assertThat(waiter.failure()).withFailMessage("an interrupted %s must throw InterruptedException, but it %s", what,
-                    waiter.failure() == null ? "returned normally" : "threw " + waiter.failure())
-                    .isInstanceOf(InterruptedException.class);
         }
     }
 
@@ -287,36 +344,28 @@ class CountingSemaphoreTest {
 
     @Test
     void invalidArgumentsAreRefusedWithAMessageNamingThem() {
-        assertThatThrownBy(() -> new CountingSemaphore(-1)).withFailMessage(
-                "new CountingSemaphore(-1) must throw IllegalArgumentException naming \"permits\"")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permits");
+        assertRefused("new CountingSemaphore(-1)", IllegalArgumentException.class, "permits", () -> new CountingSemaphore(-1));
         CountingSemaphore semaphore = new CountingSemaphore(2);
         for (int n : new int[] {0, -1}) {
-            assertThatThrownBy(() -> semaphore.acquire(n)).withFailMessage(
-                    "acquire(%d) must throw IllegalArgumentException naming \"permits\"", n)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permits");
-            assertThatThrownBy(() -> semaphore.release(n)).withFailMessage(
-                    "release(%d) must throw IllegalArgumentException naming \"permits\"", n)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permits");
+            assertRefused(String.format("acquire(%d)", n), IllegalArgumentException.class, "permits", () -> semaphore.acquire(n));
+            assertRefused(String.format("release(%d)", n), IllegalArgumentException.class, "permits", () -> semaphore.release(n));
         }
-        assertThatThrownBy(() -> semaphore.tryAcquire(null)).withFailMessage(
-                "tryAcquire(null) must throw NullPointerException naming \"timeout\"")
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("timeout");
+        assertRefused("tryAcquire(null)", NullPointerException.class, "timeout", () -> semaphore.tryAcquire(null));
         assertPermits(semaphore, 2, "after refused calls (a refused call must change nothing)");
     }
 
-    private static Background awaitOneOf(Background first, Background second) {
-        long deadline = System.nanoTime() + Background.PATIENCE.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Background b : new Background[] {first, second}) {
-                if (Bounded.ends(b.thread(), Duration.ofMillis(5))) {
-                    b.assertEndsWithin(Duration.ZERO, "");
-                    return b;
+    private static BlockingCall<Void> awaitOneOf(BlockingCall<Void> first, BlockingCall<Void> second) {
+        long deadline = System.nanoTime() + BlockingCall.PATIENCE.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            for (BlockingCall<Void> call : List.of(first, second)) {
+                if (BlockingCall.joins(call.thread(), Duration.ofMillis(5))) {
+                    call.assertFinishesWithin(Duration.ZERO, "");
+                    return call;
                 }
             }
         }
         throw new AssertionFailedError("release() gave a permit, but neither of the two threads waiting in acquire() was"
-                + " woken within " + Background.PATIENCE.toSeconds() + " s: does release() signal the waiters?");
+                + " woken within " + BlockingCall.PATIENCE.toMillis() + " ms: does release() signal the waiters?");
     }
 
     static void assertPermits(CountingSemaphore semaphore, int expected, String when) {

@@ -1,7 +1,7 @@
 package workshop.semaphores;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static workshop.semaphores.support.Refused.assertRefused;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -192,7 +192,8 @@ class RateLimiterTest {
     @Test
     @Timeout(60)
     void behavesAsIfOneCallRanAtATimeUnderEveryInterleaving() {
-        assertThat(new RateLimiter(1, 3, new FakeTicker()).tryAcquire()).isTrue(); // fail fast before the model checker
+        assertThat(new RateLimiter(1, 3, new FakeTicker()).tryAcquire()).withFailMessage("tryAcquire() on a new, full"
+                + " RateLimiter(1, 3) returned false: it starts full").isTrue(); // fail fast before the model checker
         LincheckBudget.modelChecking().check(FrozenClockLimiter.class);
     }
 
@@ -220,21 +221,13 @@ class RateLimiterTest {
     void invalidArgumentsAreRefusedWithAMessageNamingThem() {
         FakeTicker ticker = new FakeTicker();
         for (long bad : new long[] {0, -1}) {
-            assertThatThrownBy(() -> new RateLimiter(bad, 5, ticker)).withFailMessage(
-                    "new RateLimiter(%d, 5, ticker) must throw IllegalArgumentException naming \"permitsPerSecond\"", bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permitsPerSecond");
-            assertThatThrownBy(() -> new RateLimiter(10, bad, ticker)).withFailMessage(
-                    "new RateLimiter(10, %d, ticker) must throw IllegalArgumentException naming \"burst\"", bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("burst");
+            assertRefused(String.format("new RateLimiter(%d, 5, ticker)", bad), IllegalArgumentException.class, "permitsPerSecond", () -> new RateLimiter(bad, 5, ticker));
+            assertRefused(String.format("new RateLimiter(10, %d, ticker)", bad), IllegalArgumentException.class, "burst", () -> new RateLimiter(10, bad, ticker));
         }
-        assertThatThrownBy(() -> new RateLimiter(10, 5, null)).withFailMessage(
-                "new RateLimiter(10, 5, null) must throw NullPointerException naming \"ticker\"")
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("ticker");
+        assertRefused("new RateLimiter(10, 5, null)", NullPointerException.class, "ticker", () -> new RateLimiter(10, 5, null));
         RateLimiter limiter = new RateLimiter(10, 5, ticker);
         for (int bad : new int[] {0, -1}) {
-            assertThatThrownBy(() -> limiter.tryAcquire(bad)).withFailMessage(
-                    "tryAcquire(%d) must throw IllegalArgumentException naming \"permits\"", bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permits");
+            assertRefused(String.format("tryAcquire(%d)", bad), IllegalArgumentException.class, "permits", () -> limiter.tryAcquire(bad));
         }
         assertGrants(limiter, 5, "a full bucket of 5 after refused calls (a refused call must take nothing)");
     }

@@ -1,7 +1,7 @@
 package workshop.semaphores;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static workshop.semaphores.support.Refused.assertRefused;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import workshop.testkit.Background;
-import workshop.testkit.Bounded;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
+import workshop.testkit.Timeouts;
 
 /** Exercise 2: README "2. ResourcePool". */
 class ResourcePoolTest {
@@ -33,7 +33,7 @@ class ResourcePoolTest {
         assertAvailable(pool, 3, "a new pool of 3");
         List<Lease<String>> leases = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            leases.add(pool.acquire());
+            leases.add(borrow(pool));
         }
         Set<String> lent = new HashSet<>();
         leases.forEach(lease -> lent.add(lease.resource()));
@@ -44,7 +44,7 @@ class ResourcePoolTest {
         String given = first.resource();
         first.close();
         assertAvailable(pool, 1, "after one lease was closed");
-        try (Lease<String> again = pool.acquire()) {
+        try (Lease<String> again = borrow(pool)) {
             assertThat(again.resource()).withFailMessage("the only free resource is %s, but acquire() lent %s", given,
                     again.resource()).isEqualTo(given);
         }
@@ -65,8 +65,8 @@ class ResourcePoolTest {
         // is seen to reach its size; a pool that lets fewer in never gets there.
         CountDownLatch threeHeldAtOnce = new CountDownLatch(1);
         long rendezvousDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        Concurrently.threads(10).named("borrower").within(Duration.ofSeconds(8)).repeat(300, (t, i) -> {
-            try (Lease<String> lease = pool.acquire()) {
+        explainingPoolErrors(() -> Concurrently.threads(10).named("borrower").within(Duration.ofSeconds(8)).repeat(300, (t, i) -> {
+            try (Lease<String> lease = borrow(pool)) {
                 String resource = lease.resource();
                 int now = held.incrementAndGet();
                 peak.accumulateAndGet(now, Math::max);
@@ -84,7 +84,7 @@ class ResourcePoolTest {
                 inUse.remove(resource);
                 held.decrementAndGet();
             }
-        });
+        }));
         assertThat(leasedTwice.get()).withFailMessage("%s was lent to two threads at the same time: a resource must be"
                 + " lent to one borrower at a time. Taking a free resource from the idle set must be atomic (under a"
                 + " lock, or a concurrent queue).", leasedTwice.get()).isNull();
@@ -100,28 +100,29 @@ class ResourcePoolTest {
     @Test
     void acquireWaitsWhileAllAreLentAndGetsTheOneGivenBack() throws InterruptedException {
         ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
-        Lease<String> lease = pool.acquire();
+        Lease<String> lease = borrow(pool);
         AtomicReference<String> got = new AtomicReference<>();
-        try (Background waiter = Background.start("borrower", () -> {
-            try (Lease<String> mine = pool.acquire()) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("borrower", () -> {
+            try (Lease<String> mine = borrow(pool)) {
                 got.set(mine.resource());
             }
         })) {
             waiter.assertBlocks("acquire() while every resource is lent out");
             BusyWait.assertWaitsWithoutSpinning(waiter.thread());
             lease.close();
-            waiter.assertEnds("closing a lease did not wake the thread waiting in acquire()");
+            waiter.assertFinishes("closing a lease did not wake the thread waiting in acquire()");
         }
-        assertThat(got.get()).isEqualTo("only");
+        assertThat(got.get()).withFailMessage("the waiting borrower got %s, but the pool's only resource is \"only\"",
+                got.get()).isEqualTo("only");
         assertAvailable(pool, 1, "after the waiting borrower closed its lease");
     }
 
     @Test
     void tryAcquireGivesUpAfterAboutTheTimeoutAndLosesNothing() throws InterruptedException {
         ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
-        List<Lease<String>> all = List.of(pool.acquire(), pool.acquire(), pool.acquire());
+        List<Lease<String>> all = List.of(borrow(pool), borrow(pool), borrow(pool));
         long start = System.nanoTime();
-        Optional<Lease<String>> none = pool.tryAcquire(Duration.ofMillis(300));
+        Optional<Lease<String>> none = tryBorrow(pool, Duration.ofMillis(300));
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(none).withFailMessage("tryAcquire(300 ms) with every resource lent out returned %s", none).isEmpty();
         assertThat(elapsedMs).withFailMessage("tryAcquire(300 ms) gave up after %d ms: it must wait (about) the whole"
@@ -129,13 +130,16 @@ class ResourcePoolTest {
         assertThat(elapsedMs).withFailMessage("tryAcquire(300 ms) returned after %d ms: it should give up soon after the"
                 + " timeout", elapsedMs).isLessThan(300 + 2_000);
         for (int i = 0; i < 20; i++) {
-            assertThat(pool.tryAcquire(Duration.ofMillis(1))).isEmpty();
+            Optional<Lease<String>> extra = tryBorrow(pool, Duration.ofMillis(1));
+            extra.ifPresent(Lease::close);
+            assertThat(extra).withFailMessage("tryAcquire(1 ms) with all 3 resources lent out lent %s: the pool lent more"
+                    + " than it has", extra.map(Lease::resource).orElse(null)).isEmpty();
         }
         all.forEach(Lease::close);
         assertAvailable(pool, 3, "after 21 tryAcquire calls timed out and the 3 leases were closed (a timed-out"
                 + " tryAcquire must give back whatever it took on its way)");
         for (int i = 0; i < 3; i++) {
-            assertThat(pool.tryAcquire(Duration.ZERO)).withFailMessage(
+            assertThat(tryBorrow(pool, Duration.ZERO)).withFailMessage(
                     "after timed-out tryAcquire calls, only %d of the 3 resources could be borrowed again: the timeouts"
                             + " lost them", i).isPresent();
         }
@@ -144,9 +148,9 @@ class ResourcePoolTest {
     @Test
     void tryAcquireGetsAResourceGivenBackInTime() throws InterruptedException {
         ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
-        Lease<String> lease = pool.acquire();
-        try (Background waiter = Background.start("timed-borrower", () -> {
-            Optional<Lease<String>> mine = pool.tryAcquire(Duration.ofSeconds(30));
+        Lease<String> lease = borrow(pool);
+        try (BlockingCall<Void> waiter = BlockingCall.run("timed-borrower", () -> {
+            Optional<Lease<String>> mine = tryBorrow(pool, Duration.ofSeconds(30));
             if (mine.isEmpty()) {
                 throw new AssertionFailedError("tryAcquire(30 s) returned empty although a lease was closed after about a"
                         + " second");
@@ -155,26 +159,72 @@ class ResourcePoolTest {
         })) {
             waiter.assertBlocks("tryAcquire(30 s) while every resource is lent out");
             lease.close();
-            waiter.assertEnds("closing a lease did not wake the thread waiting in tryAcquire(30 s)");
+            waiter.assertFinishes("closing a lease did not wake the thread waiting in tryAcquire(30 s)");
         }
         assertAvailable(pool, 1, "after the timed borrower closed its lease");
     }
 
     @Test
+    void tryAcquireWithAHugeTimeoutWaitsAsLongAsItTakes() throws InterruptedException {
+        ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
+        Lease<String> lease = borrow(pool);
+        try (BlockingCall<Optional<Lease<String>>> waiter = Timeouts.assertWaits("tryAcquire(FOREVER)",
+                () -> pool.tryAcquire(Timeouts.FOREVER),
+                "tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) while every resource is lent out waits as long as it takes")) {
+            lease.close();
+            Optional<Lease<String>> got = waiter.assertFinishes("closing a lease did not wake the thread waiting in"
+                    + " tryAcquire(Duration.ofSeconds(Long.MAX_VALUE))");
+            assertThat(got).withFailMessage("tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) returned empty although a lease"
+                    + " was closed while it waited: a huge timeout means \"as long as it takes\"").isPresent();
+            got.get().close();
+        }
+        assertAvailable(pool, 1, "after the lease got by tryAcquire(FOREVER) was closed");
+    }
+
+    @Test
+    void tryAcquireWithANegativeTimeoutDoesNotWait() throws Exception {
+        ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
+        Optional<Lease<String>> first = Timeouts.assertReturnsAtOnce("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with"
+                + " a resource free", () -> pool.tryAcquire(Timeouts.MOST_NEGATIVE));
+        assertThat(first).withFailMessage("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with a resource free returned"
+                + " empty: a negative timeout means \"do not wait\", not \"do not take\"; a free resource is lent").isPresent();
+        Optional<Lease<String>> second = Timeouts.assertReturnsAtOnce("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with"
+                + " every resource lent out", () -> pool.tryAcquire(Timeouts.MOST_NEGATIVE));
+        second.ifPresent(Lease::close);
+        assertThat(second).withFailMessage("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with every resource lent out"
+                + " returned a lease (%s)", second.map(Lease::resource).orElse(null)).isEmpty();
+        first.get().close();
+        assertAvailable(pool, 1, "after tryAcquire with a negative timeout and the close of its lease");
+    }
+
+    @Test
+    void anInterruptedCallerOfTryAcquireGetsInterruptedExceptionEvenWithAResourceFree() {
+        ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) with"
+                + " resources free", () -> pool.tryAcquire(Timeouts.FOREVER));
+        assertAvailable(pool, 3, "after an interrupted caller's tryAcquire (it must borrow nothing)");
+    }
+
+    @Test
     void closingALeaseTwiceGivesTheResourceBackOnce() throws InterruptedException {
         ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
-        Lease<String> lease = pool.acquire();
+        Lease<String> lease = borrow(pool);
         lease.close();
-        lease.close();
+        try {
+            lease.close();
+        } catch (RuntimeException e) {
+            throw new AssertionFailedError("close() of a lease already closed threw " + e + ": close() must be idempotent,"
+                    + " a second close does nothing (try-with-resources and a finally may both close the same lease).", e);
+        }
         assertAvailable(pool, 3, "after one lease was closed twice (close() must be idempotent: a second close gives"
                 + " nothing back, or the pool believes it has more resources than it has)");
         List<Lease<String>> leases = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Optional<Lease<String>> next = pool.tryAcquire(Duration.ZERO);
+            Optional<Lease<String>> next = tryBorrow(pool, Duration.ZERO);
             assertThat(next).withFailMessage("after a double close, lease %d of 3 could not be borrowed", i + 1).isPresent();
             leases.add(next.get());
         }
-        Optional<Lease<String>> fourth = pool.tryAcquire(Duration.ZERO);
+        Optional<Lease<String>> fourth = tryBorrow(pool, Duration.ZERO);
         fourth.ifPresent(Lease::close);
         assertThat(fourth).withFailMessage("after one lease was closed twice, a pool of 3 lent a 4th lease (%s): the double"
                 + " close gave the resource back twice, and now two borrowers share it. Make close() do its work only"
@@ -192,7 +242,7 @@ class ResourcePoolTest {
         ResourcePool<Integer> pool = new ResourcePool<>(resources);
         List<Lease<Integer>> leases = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
-            leases.add(pool.acquire());
+            leases.add(borrow(pool));
         }
         Concurrently.threads(Concurrently.cores()).named("closer").inLockstep(rounds, (t, round) -> leases.get(round).close());
         int available = pool.available();
@@ -206,41 +256,42 @@ class ResourcePoolTest {
     void aLeaseIsGivenBackWhenTheTryWithResourcesBodyThrows() {
         ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
         AtomicInteger failures = new AtomicInteger();
-        Concurrently.threads(4).named("failing-borrower").within(Duration.ofSeconds(6)).repeat(500, (t, i) -> {
-            try (Lease<String> lease = i % 2 == 0 ? pool.acquire() : pool.tryAcquire(Duration.ofSeconds(5)).orElseThrow()) {
+        explainingPoolErrors(() -> Concurrently.threads(4).named("failing-borrower").within(Duration.ofSeconds(6)).repeat(500, (t, i) -> {
+            try (Lease<String> lease = i % 2 == 0 ? borrow(pool) : tryBorrow(pool, Duration.ofSeconds(5)).orElseThrow(() ->
+                    new AssertionFailedError("tryAcquire(5 s) found no resource free for 5 s, with 4 threads sharing 3"
+                            + " resources and each giving its lease back at once: a lease whose try-with-resources body"
+                            + " threw was not given back (close() must give the resource back however the block ends)"))) {
                 if (lease.resource() != null) {
                     throw new IllegalStateException("the work failed");
                 }
             } catch (IllegalStateException expected) {
                 failures.incrementAndGet();
             }
-        });
-        assertThat(failures.get()).isEqualTo(2_000);
+        }));
+        assertThat(failures.get()).withFailMessage("2000 try-with-resources blocks threw, but %d of those exceptions reached"
+                + " the caller: close() must not throw, or its exception replaces the body's", failures.get())
+                .isEqualTo(2_000);
         assertAvailable(pool, 3, "after 2000 leases whose try-with-resources body threw");
     }
 
     @Test
     void aClosedLeaseNoLongerHandsOutItsResource() throws InterruptedException {
         ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
-        Lease<String> lease = pool.acquire();
+        Lease<String> lease = borrow(pool);
         lease.close();
-        assertThatThrownBy(lease::resource).withFailMessage("resource() of a closed lease must throw IllegalStateException:"
-                + " the resource is back in the pool and may already be someone else's").isInstanceOf(IllegalStateException.class);
+        assertRefused("resource() of a closed lease (the resource is back in the pool and may already be someone else's)", IllegalStateException.class, null, lease::resource);
     }
 
     @Test
     void anInterruptedAcquireThrowsInterruptedExceptionAndTakesNothing() throws InterruptedException {
         ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
-        Lease<String> lease = pool.acquire();
-        try (Background waiter = Background.start("interrupted", pool::acquire)) {
+        Lease<String> lease = borrow(pool);
+        try (BlockingCall<Void> waiter = BlockingCall.run("interrupted", pool::acquire)) {
             waiter.assertBlocks("acquire() while every resource is lent out");
             waiter.thread().interrupt();
-            if (!Bounded.ends(waiter.thread(), Background.PATIENCE)) {
-                throw new AssertionFailedError("an interrupted thread kept waiting in acquire(): let InterruptedException out");
-            }
-            assertThat(waiter.failure()).withFailMessage("an interrupted acquire() must throw InterruptedException, but it %s",
-                    waiter.failure() == null ? "returned normally" : "threw " + waiter.failure())
-                    .isInstanceOf(InterruptedException.class);
+            waiter.assertThrows(InterruptedException.class, "An interrupt must end the wait in acquire() with"
+                    + " InterruptedException: let it out, do not catch it and wait again (and do not use"
+                    + " acquireUninterruptibly).");
         }
         lease.close();
         assertAvailable(pool, 1, "after an interrupted acquire() and the close of the only lease");
@@ -248,21 +299,79 @@ class ResourcePoolTest {
 
     @Test
     void invalidArgumentsAreRefusedWithAMessageNamingThem() throws InterruptedException {
-        assertThatThrownBy(() -> new ResourcePool<String>(null)).withFailMessage(
-                "new ResourcePool(null) must throw NullPointerException naming \"resources\"")
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("resources");
-        assertThatThrownBy(() -> new ResourcePool<String>(List.of())).withFailMessage(
-                "new ResourcePool(empty list) must throw IllegalArgumentException naming \"resources\": a pool of nothing"
-                        + " would make every acquire() wait forever")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("resources");
-        assertThatThrownBy(() -> new ResourcePool<>(Arrays.asList("a", null))).withFailMessage(
-                "new ResourcePool([a, null]) must throw NullPointerException naming \"resources\"")
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("resources");
+        assertRefused("new ResourcePool(null)", NullPointerException.class, "resources", () -> new ResourcePool<String>(null));
+        assertRefused("new ResourcePool(empty list) (a pool of nothing would make every acquire() wait forever)", IllegalArgumentException.class, "resources", () -> new ResourcePool<String>(List.of()));
+        assertRefused("new ResourcePool([a, null])", NullPointerException.class, "resources", () -> new ResourcePool<>(Arrays.asList("a", null)));
         ResourcePool<String> pool = new ResourcePool<>(CONNECTIONS);
-        assertThatThrownBy(() -> pool.tryAcquire(null)).withFailMessage(
-                "tryAcquire(null) must throw NullPointerException naming \"timeout\"")
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("timeout");
+        assertRefused("tryAcquire(null)", NullPointerException.class, "timeout", () -> pool.tryAcquire(null));
         assertAvailable(pool, 3, "after a refused tryAcquire(null)");
+    }
+
+    /** {@code pool.acquire()}, explained if it throws anything but InterruptedException or lends nothing. */
+    static <R> Lease<R> borrow(ResourcePool<R> pool) throws InterruptedException {
+        Lease<R> lease;
+        try {
+            lease = pool.acquire();
+        } catch (RuntimeException e) {
+            throw noResourceFor("acquire()", e);
+        }
+        if (lease == null || lease.resource() == null) {
+            throw noResourceFor("acquire()", null);
+        }
+        return lease;
+    }
+
+    /** {@code pool.tryAcquire(timeout)}, explained if it throws anything but InterruptedException or lends nothing. */
+    static <R> Optional<Lease<R>> tryBorrow(ResourcePool<R> pool, Duration timeout) throws InterruptedException {
+        Optional<Lease<R>> lease;
+        try {
+            lease = pool.tryAcquire(timeout);
+        } catch (RuntimeException e) {
+            throw noResourceFor("tryAcquire(" + timeout + ")", e);
+        }
+        if (lease == null || lease.isPresent() && lease.get().resource() == null) {
+            throw noResourceFor("tryAcquire(" + timeout + ")", null);
+        }
+        return lease;
+    }
+
+    /**
+     * Runs {@code threads}; if they got stuck after the pool misbehaved (a borrower that found no resource keeps
+     * its permit, so the pool runs dry), reports the misbehaviour rather than the threads stuck after it.
+     */
+    private static void explainingPoolErrors(Runnable threads) {
+        try {
+            threads.run();
+        } catch (AssertionFailedError stuck) {
+            for (Throwable suppressed : stuck.getSuppressed()) {
+                if (suppressed instanceof PoolMisbehaved cause) {
+                    cause.addSuppressed(stuck);
+                    throw cause;
+                }
+            }
+            throw stuck;
+        }
+    }
+
+    /** The pool lent no resource, or threw instead. */
+    private static final class PoolMisbehaved extends AssertionFailedError {
+        private static final long serialVersionUID = 1L;
+
+        PoolMisbehaved(String message) {
+            super(message);
+        }
+    }
+
+    private static AssertionFailedError noResourceFor(String call, RuntimeException thrown) {
+        AssertionFailedError error = new PoolMisbehaved(call + (thrown == null ? " lent no resource (null)"
+                : " threw " + thrown) + ": the borrower got a permit but found no free resource in the pool. A permit"
+                + " must mean that a resource is there for it: take the permit before the resource, and when a lease"
+                + " closes, put the resource back before you release the permit (released first, the permit can go to"
+                + " a waiting borrower that looks before the resource is back).");
+        if (thrown != null) {
+            error.initCause(thrown);
+        }
+        return error;
     }
 
     private static void assertAvailable(ResourcePool<?> pool, int expected, String when) {

@@ -1,7 +1,7 @@
 package workshop.semaphores;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static workshop.semaphores.support.Refused.assertRefused;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,15 +10,15 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import workshop.testkit.Background;
-import workshop.testkit.Bounded;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
+import workshop.testkit.TimeFactor;
 import workshop.testkit.Concurrently;
 
 /** Exercise 3: README "3. SemaphoreBoundedBuffer". */
 class SemaphoreBoundedBufferTest {
 
-    private static final Duration QUICKLY = Duration.ofSeconds(3);
+    private static final Duration QUICKLY = TimeFactor.seconds(3);
 
     @Test
     void takeReturnsTheElementsInTheOrderTheyWerePut() throws InterruptedException {
@@ -38,44 +38,51 @@ class SemaphoreBoundedBufferTest {
         SemaphoreBoundedBuffer<Integer> buffer = new SemaphoreBoundedBuffer<>(2);
         buffer.put(1);
         buffer.put(2);
-        try (Background producer = Background.start("producer", () -> buffer.put(3))) {
+        try (BlockingCall<Void> producer = BlockingCall.run("producer", () -> buffer.put(3))) {
             producer.assertBlocks("put() into a full buffer of capacity 2");
             BusyWait.assertWaitsWithoutPolling(producer.thread());
-            assertThat(buffer.take()).isEqualTo(1);
-            producer.assertEnds("take() freed a slot, but the producer waiting in put() was not let in: does take() give"
+            Integer first = buffer.take();
+            assertThat(first).withFailMessage("put 1, 2 into a buffer of 2, then take() returned %s, expected 1: a buffer"
+                    + " is FIFO", first).isEqualTo(1);
+            producer.assertFinishes("take() freed a slot, but the producer waiting in put() was not let in: does take() give"
                     + " back a free slot (release the producers' semaphore)?");
         }
-        assertThat(List.of(buffer.take(), buffer.take())).containsExactly(2, 3);
+        List<Integer> rest = List.of(buffer.take(), buffer.take());
+        assertThat(rest).withFailMessage("after 1 was taken and the waiting put(3) went in, the buffer gave %s, expected"
+                + " [2, 3]: a buffer is FIFO, and the waiting put must add its element once", rest).containsExactly(2, 3);
     }
 
     @Test
     void takeWaitsWhileTheBufferIsEmptyWithoutUsingTheCpu() {
         SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(2);
         AtomicReference<String> got = new AtomicReference<>();
-        try (Background consumer = Background.start("consumer", () -> got.set(buffer.take()))) {
+        try (BlockingCall<Void> consumer = BlockingCall.run("consumer", () -> got.set(buffer.take()))) {
             consumer.assertBlocks("take() from an empty buffer");
             BusyWait.assertWaitsWithoutPolling(consumer.thread());
-            Bounded.run("producer", QUICKLY, "put() into an empty buffer must not wait", () -> buffer.put("x"));
-            consumer.assertEnds("put() added an element, but the consumer waiting in take() was not woken: does put()"
+            BlockingCall.within("producer", QUICKLY, "put() into an empty buffer must not wait", () -> buffer.put("x"));
+            consumer.assertFinishes("put() added an element, but the consumer waiting in take() was not woken: does put()"
                     + " release the consumers' semaphore?");
         }
-        assertThat(got.get()).isEqualTo("x");
+        assertThat(got.get()).withFailMessage("the waiting take() got %s, expected the \"x\" that was put", got.get())
+                .isEqualTo("x");
     }
 
     @Test
     void aProducerWaitingForRoomDoesNotKeepConsumersOut() throws InterruptedException {
         SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(1);
         buffer.put("first");
-        try (Background producer = Background.start("producer", () -> buffer.put("second"))) {
+        try (BlockingCall<Void> producer = BlockingCall.run("producer", () -> buffer.put("second"))) {
             producer.assertBlocks("put() into a full buffer of capacity 1");
-            String taken = Bounded.call("consumer", QUICKLY, "take() on a full buffer could not get in while a producer"
+            String taken = BlockingCall.within("consumer", QUICKLY, "take() on a full buffer could not get in while a producer"
                     + " waited in put(). The producer holds the mutex while it waits for a free slot, and the consumer"
                     + " needs that mutex to free one: a deadlock. Wait on the semaphore first, then take the mutex.",
                     buffer::take);
-            assertThat(taken).isEqualTo("first");
-            producer.assertEnds("take() freed the only slot, but the waiting producer was not let in");
+            assertThat(taken).withFailMessage("take() from a buffer holding \"first\" returned %s", taken).isEqualTo("first");
+            producer.assertFinishes("take() freed the only slot, but the waiting producer was not let in");
         }
-        assertThat(Bounded.call("consumer", QUICKLY, "take() with one element in the buffer must not wait", buffer::take))
+        String second = BlockingCall.within("consumer", QUICKLY, "take() with one element in the buffer must not wait",
+                buffer::take);
+        assertThat(second).withFailMessage("the producer that waited put \"second\", but take() returned %s", second)
                 .isEqualTo("second");
     }
 
@@ -83,14 +90,15 @@ class SemaphoreBoundedBufferTest {
     void aConsumerWaitingForAnElementDoesNotKeepProducersOut() {
         SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(1);
         AtomicReference<String> got = new AtomicReference<>();
-        try (Background consumer = Background.start("consumer", () -> got.set(buffer.take()))) {
+        try (BlockingCall<Void> consumer = BlockingCall.run("consumer", () -> got.set(buffer.take()))) {
             consumer.assertBlocks("take() from an empty buffer");
-            Bounded.run("producer", QUICKLY, "put() into an empty buffer could not get in while a consumer waited in take()."
+            BlockingCall.within("producer", QUICKLY, "put() into an empty buffer could not get in while a consumer waited in take()."
                     + " The consumer holds the mutex while it waits for an element, and the producer needs that mutex to"
                     + " add one: a deadlock. Wait on the semaphore first, then take the mutex.", () -> buffer.put("x"));
-            consumer.assertEnds("put() added an element, but the waiting consumer was not woken");
+            consumer.assertFinishes("put() added an element, but the waiting consumer was not woken");
         }
-        assertThat(got.get()).isEqualTo("x");
+        assertThat(got.get()).withFailMessage("the waiting take() got %s, expected the \"x\" that was put", got.get())
+                .isEqualTo("x");
     }
 
     @Test
@@ -213,45 +221,53 @@ class SemaphoreBoundedBufferTest {
     @Test
     void anInterruptEndsAWaitingPutOrTakeWithInterruptedExceptionAndChangesNothing() throws InterruptedException {
         SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(1);
-        assertInterruptible("take() from an empty buffer", buffer::take);
+        assertInterruptible("take() from an empty buffer", buffer::take, () -> buffer.put("unblocks"));
         buffer.put("kept");
-        assertInterruptible("put() into a full buffer", () -> buffer.put("never added"));
-        assertThat(Bounded.call("consumer", QUICKLY, "take() with one element in the buffer must not wait", buffer::take))
+        assertInterruptible("put() into a full buffer", () -> buffer.put("never added"), buffer::take);
+        assertThat(BlockingCall.within("consumer", QUICKLY, "take() with one element in the buffer must not wait", buffer::take))
                 .withFailMessage("after an interrupted put(), the buffer should hold only the element put before")
                 .isEqualTo("kept");
-        try (Background consumer = Background.start("consumer", buffer::take)) {
+        try (BlockingCall<Void> consumer = BlockingCall.run("consumer", buffer::take)) {
             consumer.assertBlocks("take() from a buffer that should be empty again (an interrupted put added nothing)");
         }
     }
 
-    private static void assertInterruptible(String what, Bounded.ThrowingRunnable call) {
-        try (Background waiter = Background.start("interrupted", call)) {
+    /**
+     * Interrupts {@code call} while it waits and expects InterruptedException. If the call ignores the interrupt,
+     * {@code unblock} gives it what it waits for, so that the failure is reported at once and no thread stays behind.
+     */
+    private static void assertInterruptible(String what, BlockingCall.ThrowingRunnable call,
+            BlockingCall.ThrowingRunnable unblock) {
+        try (BlockingCall<Void> waiter = BlockingCall.run("interrupted", call)) {
             waiter.assertBlocks(what);
             waiter.thread().interrupt();
-            if (!Bounded.ends(waiter.thread(), Background.PATIENCE)) {
-                throw new AssertionFailedError("an interrupted thread kept waiting in " + what + ": let InterruptedException out");
+            try {
+                waiter.assertThrows(InterruptedException.class, "An interrupt must end the wait in " + what + " with"
+                        + " InterruptedException: let the InterruptedException that acquire() throws out, do not catch it and"
+                        + " wait again (and do not use acquireUninterruptibly).");
+            } catch (AssertionFailedError ignoredTheInterrupt) {
+                try {
+                    unblock.run();
+                } catch (Exception e) {
+                    ignoredTheInterrupt.addSuppressed(e);
+                }
+                throw ignoredTheInterrupt;
             }
-            assertThat(waiter.failure()).withFailMessage("an interrupted %s must throw InterruptedException, but it %s", what,
-                    waiter.failure() == null ? "returned normally" : "threw " + waiter.failure())
-                    .isInstanceOf(InterruptedException.class);
         }
     }
 
     @Test
     void invalidArgumentsAreRefusedWithAMessageNamingThem() {
         for (int capacity : new int[] {0, -1}) {
-            assertThatThrownBy(() -> new SemaphoreBoundedBuffer<String>(capacity)).withFailMessage(
-                    "new SemaphoreBoundedBuffer(%d) must throw IllegalArgumentException naming \"capacity\"", capacity)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+            assertRefused(String.format("new SemaphoreBoundedBuffer(%d)", capacity), IllegalArgumentException.class, "capacity", () -> new SemaphoreBoundedBuffer<String>(capacity));
         }
         SemaphoreBoundedBuffer<String> buffer = new SemaphoreBoundedBuffer<>(1);
-        assertThatThrownBy(() -> buffer.put(null)).withFailMessage(
-                "put(null) must throw NullPointerException naming \"element\" (a null would look like \"nothing there\")")
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("element");
-        assertThat(Bounded.call("producer", QUICKLY, "put() into an empty buffer of 1 waited: did the refused put(null)"
+        assertRefused("put(null) (a null would look like \"nothing there\")", NullPointerException.class, "element", () -> buffer.put(null));
+        assertThat(BlockingCall.within("producer", QUICKLY, "put() into an empty buffer of 1 waited: did the refused put(null)"
                 + " take the free slot?", () -> {
                     buffer.put("x");
                     return buffer.take();
-                })).isEqualTo("x");
+                })).withFailMessage("put(\"x\") then take() on a buffer of 1 after a refused put(null) did not give \"x\"")
+                .isEqualTo("x");
     }
 }

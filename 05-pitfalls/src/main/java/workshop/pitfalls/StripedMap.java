@@ -14,7 +14,9 @@ import java.util.function.BinaryOperator;
  *
  * <p>{@code merge} behaves as {@link java.util.Map#merge}, atomically: the remapping function runs
  * while the key's stripe is locked. {@code size()} is exact when no update is in flight. Null keys and
- * values are refused with a {@code NullPointerException}.
+ * values are refused with a {@code NullPointerException}, as {@code ConcurrentHashMap} refuses them and
+ * unlike {@code HashMap}: with nulls allowed, a {@code get} that returns null could not tell "absent"
+ * from "mapped to null" without a second call, and another thread can change the answer in between.
  */
 public class StripedMap<K, V> {
 

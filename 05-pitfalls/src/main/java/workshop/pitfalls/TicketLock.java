@@ -8,7 +8,14 @@ package workshop.pitfalls;
  *
  * <p>Threads acquire in the order they arrived (drew their tickets). Waiting threads sleep: they cost
  * no CPU. Only the holder may {@code unlock()}; anyone else gets an {@link IllegalMonitorStateException}.
- * The lock is not reentrant.
+ * The lock is not reentrant. {@code lock()} is not interruptible (as {@code Lock.lock()}): an interrupt
+ * while waiting keeps the thread's place in line and is restored (the interrupt status set again) when
+ * {@code lock()} returns.
+ *
+ * <p>Where it differs from {@code ReentrantLock(true)}, the JDK's fair lock, on purpose: it is not
+ * reentrant (a ticket is one place in line, and a thread holds at most one; a holder that calls
+ * {@code lock()} again waits behind itself forever), and it is not a {@code Lock} (no {@code tryLock}:
+ * giving back a ticket already drawn is beyond two counters).
  *
  * <p>Build it yourself: do not wrap a fair {@code ReentrantLock} or a {@code Semaphore}.
  */

@@ -49,13 +49,20 @@ public class TryLockBank {
 
     /**
      * Moves {@code amount} from account {@code from} to account {@code to}, waiting at most about
-     * {@code timeout} for the two accounts' locks.
+     * {@code timeout} for the two accounts' locks. A zero or negative timeout makes one attempt and does
+     * not wait, as {@code Lock.tryLock(0, unit)}; any {@code Duration} is accepted, and a huge one, up to
+     * {@code Duration.ofSeconds(Long.MAX_VALUE)}, waits as long as it takes (convert with
+     * {@code TimeUnit.NANOSECONDS.convert(timeout)}, which saturates; {@code timeout.toNanos()} throws
+     * {@link ArithmeticException} beyond about 292 years).
      *
      * @return {@code DONE}, {@code INSUFFICIENT_FUNDS} (nothing changes), or {@code TIMED_OUT} (nothing
      *     changes, and no lock is left held)
-     * @throws IllegalArgumentException if an account does not exist, {@code from == to}, {@code amount}
-     *     is not more than zero, or {@code timeout} is negative
-     * @throws InterruptedException if the thread is interrupted while it waits or backs off
+     * @throws IllegalArgumentException if an account does not exist, {@code from == to}, or {@code amount}
+     *     is not more than zero
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws InterruptedException if the thread is interrupted on entry (also when both locks are free:
+     *     check the interrupt before anything else), while it waits or while it backs off; nothing
+     *     changes, no lock is left held, and the interrupt status is cleared
      */
     public TransferOutcome transfer(int from, int to, long amount, Duration timeout) throws InterruptedException {
         throw new UnsupportedOperationException("TODO 05-pitfalls exercise 2: TryLockBank.transfer()");

@@ -1,7 +1,7 @@
 package workshop.pitfalls;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static workshop.pitfalls.support.Refused.assertRefused;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -131,26 +131,37 @@ public class BankTest {
     @PassesOnSkeleton("single-threaded behaviour: the skeleton gets it right; its bug shows only under concurrency")
     void refusesATransferTheBalanceDoesNotCover() {
         Bank bank = new Bank(5, 0);
-        assertThat(bank.transfer(0, 1, 6)).isFalse();
-        assertThat(bank.balance(0)).isEqualTo(5);
-        assertThat(bank.balance(1)).isZero();
-        assertThat(bank.transfer(0, 1, 5)).isTrue();
-        assertThat(bank.balance(0)).isZero();
-        assertThat(bank.balance(1)).isEqualTo(5);
-        assertThat(bank.totalBalance()).isEqualTo(5);
+        assertThat(bank.transfer(0, 1, 6)).withFailMessage("transfer(0, 1, 6) from a balance of 5 returned true: a"
+                + " transfer the balance does not cover must return false and change nothing").isFalse();
+        assertBalances(bank, 5, 0, "after a refused transfer of 6 from a balance of 5 (it must change nothing)");
+        assertThat(bank.transfer(0, 1, 5)).withFailMessage("transfer(0, 1, 5) from a balance of 5 returned false: the"
+                + " whole balance may move").isTrue();
+        assertBalances(bank, 0, 5, "after moving the whole balance of 5 from account 0 to account 1");
+        assertThat(bank.totalBalance()).withFailMessage("totalBalance() is %d after moving 5 between two accounts that"
+                + " held 5 together", bank.totalBalance()).isEqualTo(5);
     }
 
     @Test
     @PassesOnSkeleton("the skeleton already rejects bad arguments: keep those checks when you fix it")
     void rejectsBadArguments() {
         Bank bank = new Bank(10, 10);
-        assertThatThrownBy(() -> bank.transfer(0, 0, 1)).as("same account").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> bank.transfer(0, 1, 0)).as("zero amount").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> bank.transfer(0, 1, -3)).as("negative amount").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> bank.transfer(0, 2, 1)).as("unknown account").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> bank.transfer(-1, 1, 1)).as("unknown account").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Bank(10, -1)).as("negative balance").isInstanceOf(IllegalArgumentException.class);
-        assertThat(bank.totalBalance()).isEqualTo(20);
+        assertRefused("transfer(0, 0, 1) (same account)", IllegalArgumentException.class, null, () -> bank.transfer(0, 0, 1));
+        assertRefused("transfer(0, 1, 0) (zero amount)", IllegalArgumentException.class, null, () -> bank.transfer(0, 1, 0));
+        assertRefused("transfer(0, 1, -3) (negative amount)", IllegalArgumentException.class, null,
+                () -> bank.transfer(0, 1, -3));
+        assertRefused("transfer(0, 2, 1) (unknown account)", IllegalArgumentException.class, null, () -> bank.transfer(0, 2, 1));
+        assertRefused("transfer(-1, 1, 1) (unknown account)", IllegalArgumentException.class, null,
+                () -> bank.transfer(-1, 1, 1));
+        assertRefused("new Bank(10, -1) (negative balance)", IllegalArgumentException.class, null, () -> new Bank(10, -1));
+        assertThat(bank.totalBalance()).withFailMessage("refused transfers changed the total from 20 to %d: a refused call"
+                + " must change nothing", bank.totalBalance()).isEqualTo(20);
+    }
+
+    private static void assertBalances(Bank bank, long expected0, long expected1, String when) {
+        long actual0 = bank.balance(0);
+        long actual1 = bank.balance(1);
+        assertThat(new long[] {actual0, actual1}).withFailMessage("%s: the balances are %d and %d, expected %d and %d",
+                when, actual0, actual1, expected0, expected1).containsExactly(expected0, expected1);
     }
 
     /** THREADS threads released together, each transferring until it has done enough for long enough. */

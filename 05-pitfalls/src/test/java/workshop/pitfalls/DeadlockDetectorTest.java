@@ -11,12 +11,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import workshop.pitfalls.DeadlockDetector.DeadlockCycle;
-import workshop.pitfalls.support.Worker;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.DeadlocksOnPurpose;
 
 /**
@@ -67,17 +69,18 @@ public class DeadlockDetectorTest {
         // mallory waits for a lock that alice holds: she is stuck behind the deadlock (the JVM lists her
         // among the deadlocked threads), but she is not part of the cycle.
         try (Deadlock deadlock = Deadlock.overTwoLocks("alice", "bob");
-                Worker<Void> mallory = Worker.start("mallory", () -> {
+                BlockingCall<Void> mallory = BlockingCall.start("mallory", () -> {
                     deadlock.locks.get(0).lockInterruptibly();
                     deadlock.locks.get(0).unlock();
                     return null;
                 })) {
             long alice = deadlock.threads.get(0).threadId();
-            boolean waiting = Worker.awaitCondition(() -> {
+            boolean waiting = eventually(() -> {
                 ThreadInfo info = THREADS.getThreadInfo(mallory.thread().threadId());
                 return info != null && info.getLockOwnerId() == alice;
-            }, Duration.ofSeconds(5));
-            assertThat(waiting).withFailMessage("test setup: mallory did not start waiting for alice's lock").isTrue();
+            }, BlockingCall.PATIENCE);
+            assertThat(waiting).withFailMessage("test setup: \"mallory\" did not start waiting for alice's lock within %d"
+                    + " ms. %s", BlockingCall.PATIENCE.toMillis(), workshop.testkit.TimeFactor.hint()).isTrue();
 
             List<DeadlockCycle> all = new DeadlockDetector().findDeadlocks();
 
@@ -112,7 +115,7 @@ public class DeadlockDetectorTest {
         ReentrantLock lock = new ReentrantLock();
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (Worker<Void> ivan = Worker.start("ivan", () -> {
+        try (BlockingCall<Void> ivan = BlockingCall.start("ivan", () -> {
             lock.lockInterruptibly();
             try {
                 holding.countDown();
@@ -124,13 +127,13 @@ public class DeadlockDetectorTest {
         })) {
             try {
                 holding.await();
-                try (Worker<Void> judy = Worker.start("judy", () -> {
+                try (BlockingCall<Void> judy = BlockingCall.start("judy", () -> {
                     lock.lockInterruptibly();
                     lock.unlock();
                     return null;
                 })) {
-                    judy.awaitBlocked(Duration.ofSeconds(2));
-                    ivan.awaitBlocked(Duration.ofSeconds(2));
+                    judy.assertBlocks("test setup: \"judy\" waits for the lock \"ivan\" holds");
+                    ivan.assertBlocks("test setup: \"ivan\" waits for a latch");
                     Set<Long> ours = Set.of(ivan.thread().threadId(), judy.thread().threadId());
 
                     List<DeadlockCycle> cycles = new DeadlockDetector().findDeadlocks();
@@ -190,6 +193,18 @@ public class DeadlockDetectorTest {
         }
     }
 
+    /** Polls {@code condition} every millisecond until it holds or {@code limit} has passed; returns whether it held. */
+    private static boolean eventually(BooleanSupplier condition, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0 || Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            LockSupport.parkNanos(1_000_000); // a polling interval, not synchronization
+        }
+        return true;
+    }
+
     private static String describe(List<DeadlockCycle> cycles) {
         if (cycles.isEmpty()) {
             return "none";
@@ -207,7 +222,7 @@ public class DeadlockDetectorTest {
         final List<Thread> threads = new ArrayList<>();
         final List<ReentrantLock> locks = new ArrayList<>();
         final Object monitor = new Object();
-        private final List<Worker<Void>> workers = new ArrayList<>();
+        private final List<BlockingCall<Void>> workers = new ArrayList<>();
         private final CountDownLatch bothHoldTheirFirstLock = new CountDownLatch(2);
 
         /** {@code a} holds lock 1 and waits for lock 2; {@code b} holds lock 2 and waits for lock 1. */
@@ -258,7 +273,7 @@ public class DeadlockDetectorTest {
         }
 
         private void start(String name, Body body) {
-            Worker<Void> worker = Worker.start(name, () -> {
+            BlockingCall<Void> worker = BlockingCall.start(name, () -> {
                 body.run();
                 return null;
             });
@@ -286,10 +301,11 @@ public class DeadlockDetectorTest {
         private void awaitFormed() throws InterruptedException {
             long a = threads.get(0).threadId();
             long b = threads.get(1).threadId();
-            boolean formed = Worker.awaitCondition(() -> waitsFor(a, b) && waitsFor(b, a), Duration.ofSeconds(5));
+            boolean formed = eventually(() -> waitsFor(a, b) && waitsFor(b, a), BlockingCall.PATIENCE);
             if (!formed) {
                 close();
-                throw new AssertionFailedError("test setup: the deadlock of " + names() + " did not form within 5 s");
+                throw new AssertionFailedError("test setup: the deadlock of " + names() + " did not form within "
+                        + BlockingCall.PATIENCE.toMillis() + " ms. " + workshop.testkit.TimeFactor.hint());
             }
         }
 
@@ -307,9 +323,9 @@ public class DeadlockDetectorTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             threads.forEach(Thread::interrupt);
-            for (Worker<Void> worker : workers) {
+            for (BlockingCall<Void> worker : workers) {
                 worker.close();
             }
         }

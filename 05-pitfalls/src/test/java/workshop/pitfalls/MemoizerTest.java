@@ -9,10 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import workshop.pitfalls.support.Worker;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
+import workshop.testkit.TimeFactor;
 
 /** Exercise 4: README "4. Memoizer". */
 public class MemoizerTest {
@@ -29,8 +32,8 @@ public class MemoizerTest {
         Memoizer<String, Integer> memoizer = new Memoizer<>(key -> {
             invocations.incrementAndGet();
             computing.add(Thread.currentThread());
-            Worker.awaitCondition(() -> askers.size() == ASKERS
-                    && askers.stream().allMatch(t -> computing.contains(t) || isWaiting(t)), Duration.ofSeconds(5));
+            eventually(() -> askers.size() == ASKERS
+                    && askers.stream().allMatch(t -> computing.contains(t) || isWaiting(t)), BlockingCall.PATIENCE);
             return key.length();
         });
 
@@ -49,6 +52,21 @@ public class MemoizerTest {
                 .containsOnly(6);
     }
 
+    /**
+     * Polls {@code condition} every millisecond until it holds or {@code limit} has passed; returns whether it
+     * held. Runs inside the function under test, so it never throws.
+     */
+    private static boolean eventually(BooleanSupplier condition, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0 || Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            LockSupport.parkNanos(1_000_000); // a polling interval, not synchronization
+        }
+        return true;
+    }
+
     private static boolean isWaiting(Thread thread) {
         return switch (thread.getState()) {
             case WAITING, TIMED_WAITING, BLOCKED -> true;
@@ -60,7 +78,7 @@ public class MemoizerTest {
     void differentKeysAreComputedInParallel() throws Exception {
         // The computation of "slow" waits until the computation of "other" has started. That can only
         // happen if get("other") does not wait for get("slow") to finish.
-        Duration patience = Duration.ofSeconds(2);
+        Duration patience = TimeFactor.seconds(2);
         CountDownLatch slowStarted = new CountDownLatch(1);
         CountDownLatch otherStarted = new CountDownLatch(1);
         Memoizer<String, String> memoizer = new Memoizer<>(key -> {
@@ -73,14 +91,15 @@ public class MemoizerTest {
         });
 
         String slowResult;
-        try (Worker<String> slow = Worker.start("asks-for-slow", () -> memoizer.get("slow"))) {
-            if (!slow.awaitLatchOrEnd(slowStarted, Duration.ofSeconds(5))) {
-                throw new AssertionFailedError("get(\"slow\") did not start computing within 5 s"
-                        + (slow.failure() != null ? ": it threw " + slow.failure() : ""));
+        try (BlockingCall<String> slow = BlockingCall.start("asks-for-slow", () -> memoizer.get("slow"))) {
+            if (!opensOrEnds(slowStarted, slow, BlockingCall.PATIENCE)) {
+                throw new AssertionFailedError("get(\"slow\") did not start computing within " + BlockingCall.PATIENCE.toMillis()
+                        + " ms" + (slow.failure() != null ? ": it threw " + slow.failure() : "")
+                        + ". get() of a key not yet computed must run the function.");
             }
-            try (Worker<String> other = Worker.start("asks-for-other", () -> memoizer.get("other"))) {
-                slowResult = slow.result(Duration.ofSeconds(5), "get(\"slow\") should end once its computation returns.");
-                other.result(Duration.ofSeconds(5), "get(\"other\") should end once its computation returns.");
+            try (BlockingCall<String> other = BlockingCall.start("asks-for-other", () -> memoizer.get("other"))) {
+                slowResult = slow.assertFinishes("get(\"slow\") should end once its computation returns.");
+                other.assertFinishes("get(\"other\") should end once its computation returns.");
             }
         }
         assertThat(slowResult).withFailMessage(
@@ -88,6 +107,17 @@ public class MemoizerTest {
                         + " waited for an unrelated key. Do not hold a lock while the function runs; only claiming a"
                         + " key needs to be atomic (README 4).", patience.toMillis())
                 .isEqualTo("slow");
+    }
+
+    /** Waits at most {@code limit} until {@code latch} opens or {@code call} ends; returns whether the latch opened. */
+    private static boolean opensOrEnds(CountDownLatch latch, BlockingCall<?> call, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!latch.await(10, TimeUnit.MILLISECONDS)) {
+            if (call.isDone() || System.nanoTime() - deadline > 0) {
+                return latch.getCount() == 0;
+            }
+        }
+        return true;
     }
 
     private static boolean awaitQuietly(CountDownLatch latch, Duration limit) {
@@ -134,7 +164,9 @@ public class MemoizerTest {
                         + " computation(s). A failure must not stay in the cache (remove it when the computation throws).",
                 retried, invocations.get())
                 .isEqualTo("QUOTE");
-        assertThat(memoizer.get("quote")).isEqualTo("QUOTE");
+        String again = memoizer.get("quote");
+        assertThat(again).withFailMessage("a third get(\"quote\") returned %s, expected the cached QUOTE", again)
+                .isEqualTo("QUOTE");
         assertThat(invocations.get()).withFailMessage(
                 "after one failure and one success the function should have run twice, it ran %d times: the success"
                         + " should be cached", invocations.get())
@@ -150,7 +182,9 @@ public class MemoizerTest {
         });
         for (int round = 0; round < 3; round++) {
             for (int n = 0; n < 10; n++) {
-                assertThat(squares.get(n)).isEqualTo(n * n);
+                Integer square = squares.get(n);
+                assertThat(square).withFailMessage("get(%d) of a memoized n -> n * n returned %s in round %d", n, square,
+                        round + 1).isEqualTo(n * n);
             }
         }
         assertThat(invocations.get()).withFailMessage("10 keys asked for 3 times each: expected 10 computations, saw %d",

@@ -1,16 +1,18 @@
 package workshop.pitfalls;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static workshop.pitfalls.support.Refused.assertRefused;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import workshop.pitfalls.support.Worker;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
+import workshop.testkit.TimeFactor;
 
 /** Exercise 5: README "5. StripedMap". */
 public class StripedMapTest {
@@ -66,35 +68,51 @@ public class StripedMapTest {
         map.put(0, 1);
         CountDownLatch insideMerge = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (Worker<Integer> slow = Worker.start("slow-merge", () -> map.merge(0, 1, (a, b) -> {
+        try (BlockingCall<Integer> slow = BlockingCall.start("slow-merge", () -> map.merge(0, 1, (a, b) -> {
             insideMerge.countDown(); // the merge now holds key 0's stripe ...
             awaitQuietly(release); // ... until the test lets it go
             return a + b;
         }))) {
             try {
-                if (!slow.awaitLatchOrEnd(insideMerge, Duration.ofSeconds(5))) {
-                    throw new AssertionFailedError("merge(0, 1, f) on a key that has a value did not call f within 5 s"
-                            + (slow.failure() != null ? ": it threw " + slow.failure() : ""));
+                if (!opensOrEnds(insideMerge, slow, BlockingCall.PATIENCE)) {
+                    throw new AssertionFailedError("merge(0, 1, f) on a key that has a value did not call f within "
+                            + BlockingCall.PATIENCE.toMillis() + " ms" + (slow.failure() != null ? ": it threw "
+                            + slow.failure() : "") + ". merge() must call the remapping function when the key has a value.");
                 }
-                try (Worker<Integer> other = Worker.start("other-stripe", () -> {
+                try (BlockingCall<Integer> other = BlockingCall.start("other-stripe", () -> {
                     map.put(1, 10);
                     return map.get(1);
                 })) {
-                    boolean finished = other.endsWithin(Duration.ofSeconds(2));
+                    boolean finished = BlockingCall.joins(other.thread(), TimeFactor.seconds(2));
                     release.countDown();
                     if (!finished) {
                         throw new AssertionFailedError("put(1, ..) and get(1) waited while a merge of key 0 was in"
                                 + " progress, although keys 0 and 1 are in different stripes: one lock guards the whole"
                                 + " map. Give every stripe a lock of its own and lock only the key's stripe.");
                     }
-                    assertThat(other.result("")).isEqualTo(10);
+                    Integer got = other.assertFinishes("put(1, 10) and get(1) should not wait");
+                    assertThat(got).withFailMessage("put(1, 10) then get(1) returned %s, expected 10", got).isEqualTo(10);
                 }
             } finally {
                 release.countDown();
             }
-            assertThat(slow.result("the merge should end once released")).isEqualTo(2);
+            Integer merged = slow.assertFinishes("the merge should end once the remapping function returns");
+            assertThat(merged).withFailMessage("merge(0, 1, Integer::sum) on a value of 1 returned %s, expected 2", merged)
+                    .isEqualTo(2);
         }
-        assertThat(map.get(0)).isEqualTo(2);
+        assertThat(map.get(0)).withFailMessage("after merge(0, 1, Integer::sum) on a value of 1, get(0) is %s, expected 2",
+                map.get(0)).isEqualTo(2);
+    }
+
+    /** Waits at most {@code limit} until {@code latch} opens or {@code call} ends; returns whether the latch opened. */
+    private static boolean opensOrEnds(CountDownLatch latch, BlockingCall<?> call, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!latch.await(10, TimeUnit.MILLISECONDS)) {
+            if (call.isDone() || System.nanoTime() - deadline > 0) {
+                return latch.getCount() == 0;
+            }
+        }
+        return true;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -108,33 +126,33 @@ public class StripedMapTest {
     @Test
     void behavesLikeAMap() {
         StripedMap<String, Integer> map = new StripedMap<>(4);
-        assertThat(map.get("a")).isNull();
-        assertThat(map.size()).isZero();
+        assertThat(map.get("a")).as("get of a key never put into a new map").isNull();
+        assertThat(map.size()).as("size() of a new map").isZero();
         assertThat(map.put("a", 1)).as("put of a new key returns null").isNull();
         assertThat(map.put("a", 2)).as("put returns the previous value").isEqualTo(1);
-        assertThat(map.get("a")).isEqualTo(2);
+        assertThat(map.get("a")).as("get after put(\"a\", 2)").isEqualTo(2);
         assertThat(map.merge("b", 5, Integer::sum)).as("merge of a new key stores the value").isEqualTo(5);
         assertThat(map.merge("b", 5, Integer::sum)).as("merge of a present key applies the function").isEqualTo(10);
-        assertThat(map.size()).isEqualTo(2);
+        assertThat(map.size()).as("size() with keys a and b").isEqualTo(2);
         assertThat(map.merge("b", 0, (x, y) -> null)).as("merge to null removes the key").isNull();
-        assertThat(map.get("b")).isNull();
-        assertThat(map.size()).isEqualTo(1);
+        assertThat(map.get("b")).as("get of a key that merge removed").isNull();
+        assertThat(map.size()).as("size() after merge removed b").isEqualTo(1);
         for (int i = 0; i < 100; i++) {
             map.put("k" + i, i);
         }
-        assertThat(map.size()).isEqualTo(101);
-        assertThat(map.get("k42")).isEqualTo(42);
+        assertThat(map.size()).as("size() after 100 more keys (spread over every stripe)").isEqualTo(101);
+        assertThat(map.get("k42")).as("get(\"k42\") after put(\"k42\", 42)").isEqualTo(42);
     }
 
     @Test
     void rejectsBadArguments() {
-        assertThatThrownBy(() -> new StripedMap<String, Integer>(0)).as("zero stripes").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new StripedMap<String, Integer>(-1)).as("negative stripes").isInstanceOf(IllegalArgumentException.class);
+        assertRefused("new StripedMap(0)", IllegalArgumentException.class, null, () -> new StripedMap<String, Integer>(0));
+        assertRefused("new StripedMap(-1)", IllegalArgumentException.class, null, () -> new StripedMap<String, Integer>(-1));
         StripedMap<String, Integer> map = new StripedMap<>(4);
-        assertThatThrownBy(() -> map.put(null, 1)).as("null key").isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> map.put("a", null)).as("null value").isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> map.get(null)).as("null key").isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> map.merge(null, 1, Integer::sum)).as("null key").isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> map.merge("a", null, Integer::sum)).as("null value").isInstanceOf(NullPointerException.class);
+        assertRefused("put(null, 1)", NullPointerException.class, null, () -> map.put(null, 1));
+        assertRefused("put(\"a\", null)", NullPointerException.class, null, () -> map.put("a", null));
+        assertRefused("get(null)", NullPointerException.class, null, () -> map.get(null));
+        assertRefused("merge(null, 1, f)", NullPointerException.class, null, () -> map.merge(null, 1, Integer::sum));
+        assertRefused("merge(\"a\", null, f)", NullPointerException.class, null, () -> map.merge("a", null, Integer::sum));
     }
 }

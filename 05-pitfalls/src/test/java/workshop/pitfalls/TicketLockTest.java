@@ -1,7 +1,7 @@
 package workshop.pitfalls;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static workshop.pitfalls.support.Refused.assertRefused;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import workshop.pitfalls.support.Worker;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 
@@ -37,13 +37,13 @@ public class TicketLockTest {
     private static void assertFirstComeFirstServed(int round) throws Exception {
         TicketLock lock = new TicketLock();
         Queue<String> acquired = new ConcurrentLinkedQueue<>();
-        List<Worker<Void>> waiters = new ArrayList<>();
+        List<BlockingCall<Void>> waiters = new ArrayList<>();
         lock.lock();
         boolean holding = true;
         try {
             for (int i = 0; i < WAITERS; i++) {
                 String name = "waiter-" + i;
-                Worker<Void> waiter = Worker.start(name, () -> {
+                BlockingCall<Void> waiter = BlockingCall.start(name, () -> {
                     lock.lock();
                     acquired.add(name);
                     lock.unlock();
@@ -54,26 +54,22 @@ public class TicketLockTest {
                 });
                 waiters.add(waiter);
                 // A waiter that has started to wait has drawn its ticket: only then may the next one arrive.
-                if (!waiter.awaitBlocked(Duration.ofSeconds(2))) {
-                    throw new AssertionFailedError("\"" + name + "\" called lock() while the lock was held, but it"
-                            + " was still running 2 s later instead of waiting: it busy-waits (spins or yields in a"
-                            + " loop). Wait on a Condition until your ticket is served (README 6)."
-                            + (waiter.failure() != null ? " It threw " + waiter.failure() : ""));
-                }
+                waiter.assertBlocks("lock() while the lock is held: a thread that has drawn its ticket waits on a"
+                        + " Condition until its number is served (README 6)");
             }
             holding = false;
             lock.unlock();
             lock.lock(); // the former holder asks again at once, too
             acquired.add("holder again");
             lock.unlock();
-            for (Worker<Void> waiter : waiters) {
-                waiter.result("every waiter should get the lock once the holder releases it");
+            for (BlockingCall<Void> waiter : waiters) {
+                waiter.assertFinishes("every waiter should get the lock once the holder releases it");
             }
         } finally {
             if (holding) {
                 lock.unlock();
             }
-            for (Worker<Void> waiter : waiters) {
+            for (BlockingCall<Void> waiter : waiters) {
                 waiter.close();
             }
         }
@@ -97,7 +93,7 @@ public class TicketLockTest {
         TicketLock lock = new TicketLock();
         CountDownLatch aboutToLock = new CountDownLatch(1);
         lock.lock();
-        try (Worker<Void> waiter = Worker.start("waiter", () -> {
+        try (BlockingCall<Void> waiter = BlockingCall.start("waiter", () -> {
             aboutToLock.countDown();
             lock.lock();
             lock.unlock();
@@ -109,7 +105,7 @@ public class TicketLockTest {
             } finally {
                 lock.unlock();
             }
-            waiter.result("the waiter should get the lock once it is released");
+            waiter.assertFinishes("the waiter should get the lock once it is released");
         }
     }
 
@@ -145,11 +141,10 @@ public class TicketLockTest {
     @Test
     void onlyTheHolderMayUnlock() throws Exception {
         TicketLock lock = new TicketLock();
-        assertThatThrownBy(lock::unlock).as("unlock() of a lock nobody holds")
-                .isInstanceOf(IllegalMonitorStateException.class);
+        assertRefused("unlock() of a lock nobody holds", IllegalMonitorStateException.class, null, lock::unlock);
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (Worker<Void> holder = Worker.start("holder", () -> {
+        try (BlockingCall<Void> holder = BlockingCall.start("holder", () -> {
             lock.lock();
             try {
                 holding.countDown();
@@ -161,12 +156,12 @@ public class TicketLockTest {
         })) {
             try {
                 holding.await();
-                assertThatThrownBy(lock::unlock).as("unlock() by a thread that does not hold the lock")
-                        .isInstanceOf(IllegalMonitorStateException.class);
+                assertRefused("unlock() by a thread that does not hold the lock (only the holder may unlock: remember"
+                        + " who holds it)", IllegalMonitorStateException.class, null, lock::unlock);
             } finally {
                 release.countDown();
             }
-            holder.result("the holder should release the lock");
+            holder.assertFinishes("the holder should release the lock");
         }
         lock.lock(); // still a working lock: the failed unlock() changed nothing
         lock.unlock();

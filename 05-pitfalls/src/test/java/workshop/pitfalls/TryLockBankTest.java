@@ -1,26 +1,29 @@
 package workshop.pitfalls;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static workshop.pitfalls.support.Refused.assertRefused;
 
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.Test;
-import workshop.pitfalls.TryLockBank.TransferOutcome;
-import workshop.pitfalls.support.Worker;
 import org.opentest4j.AssertionFailedError;
+import workshop.pitfalls.TryLockBank.TransferOutcome;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
+import workshop.testkit.TimeFactor;
+import workshop.testkit.Timeouts;
 
 /** Exercise 2: README "2. TryLockBank". */
 public class TryLockBankTest {
 
     private static final long INITIAL = 1L << 40; // more than any run can move out of one account
     /** Far longer than any transfer needs, even on a loaded machine. */
-    private static final Duration GENEROUS = Duration.ofSeconds(3);
+    private static final Duration GENEROUS = TimeFactor.seconds(3);
     /** The timeout of the tests that make a transfer time out. */
     private static final Duration SHORT = Duration.ofMillis(300);
 
@@ -77,16 +80,24 @@ public class TryLockBankTest {
         TryLockBank bank = new TryLockBank(100, 100);
         Lock held = bank.lockOf(heldAccount);
         held.lock();
-        Worker<TransferOutcome> transfer = null;
+        BlockingCall<TransferOutcome> transfer = null;
         long elapsedMillis;
         TransferOutcome outcome;
+        AtomicLong elapsedNanos = new AtomicLong();
         try {
-            long start = System.nanoTime();
-            transfer = Worker.start("transfer", () -> bank.transfer(0, 1, 10, SHORT));
-            outcome = transfer.result(Duration.ofSeconds(5), "transfer(0, 1, 10, " + SHORT.toMillis() + " ms) ignored its"
+            // Timed on the transfer's own thread: a busy machine may delay the thread's start or the join, not this.
+            transfer = BlockingCall.start("transfer", () -> {
+                long start = System.nanoTime();
+                try {
+                    return bank.transfer(0, 1, 10, SHORT);
+                } finally {
+                    elapsedNanos.set(System.nanoTime() - start);
+                }
+            });
+            outcome = transfer.assertFinishes("transfer(0, 1, 10, " + SHORT.toMillis() + " ms) ignored its"
                     + " timeout while " + whose + " lock was held by another thread: it must give up after about the"
                     + " timeout (wait for a lock with tryLock(time, unit), never with lock()).");
-            elapsedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            elapsedMillis = Duration.ofNanos(elapsedNanos.get()).toMillis();
         } finally {
             held.unlock();
             if (transfer != null) {
@@ -101,7 +112,7 @@ public class TryLockBankTest {
                 .isGreaterThanOrEqualTo(SHORT.toMillis() - 20);
         assertThat(elapsedMillis).withFailMessage(
                 "the transfer took %d ms to give up with a timeout of %d ms", elapsedMillis, SHORT.toMillis())
-                .isLessThan(SHORT.toMillis() + 2_000);
+                .isLessThan(SHORT.toMillis() + TimeFactor.seconds(2).toMillis());
         assertFreeFromAnotherThread(bank, 0);
         assertFreeFromAnotherThread(bank, 1);
         assertThat(bank.balance(0)).withFailMessage("a transfer that timed out changed account 0").isEqualTo(100);
@@ -111,15 +122,13 @@ public class TryLockBankTest {
     private static void assertFreeFromAnotherThread(TryLockBank bank, int account) throws Exception {
         Lock lock = bank.lockOf(account);
         boolean free;
-        try (Worker<Boolean> probe = Worker.start("probe", () -> {
+        free = BlockingCall.within("probe", BlockingCall.PATIENCE, "tryLock() never waits", () -> {
             boolean taken = lock.tryLock();
             if (taken) {
                 lock.unlock();
             }
             return taken;
-        })) {
-            free = probe.result("tryLock() never waits");
-        }
+        });
         assertThat(free).withFailMessage(
                 "after the transfer returned, the lock of account %d was still held: a failed attempt must release"
                         + " the lock it did take (unlock in finally) before it backs off or gives up", account)
@@ -131,15 +140,11 @@ public class TryLockBankTest {
         TryLockBank bank = new TryLockBank(100, 100);
         Lock held = bank.lockOf(1);
         held.lock();
-        Throwable thrown;
-        try (Worker<TransferOutcome> transfer = Worker.start("transfer", () -> bank.transfer(0, 1, 10, Duration.ofSeconds(30)))) {
+        try (BlockingCall<TransferOutcome> transfer = BlockingCall.start("transfer",
+                () -> bank.transfer(0, 1, 10, Duration.ofSeconds(30)))) {
             try {
-                transfer.awaitBlocked(Duration.ofSeconds(2));
-                if (!transfer.thread().isAlive()) {
-                    throw new AssertionFailedError("the target account's lock stays held and the timeout is 30 s, but the"
-                            + " transfer ended at once: " + (transfer.failure() != null ? "it threw " + transfer.failure()
-                            : "it returned " + transfer.result("")) + ". It must keep trying until the timeout.");
-                }
+                transfer.assertBlocks("the target account's lock stays held and the timeout is 30 s: the transfer must"
+                        + " keep trying, and back off (sleep) between attempts, until the timeout");
                 try {
                     BusyWait.assertWaitsWithoutSpinning(transfer.thread());
                 } catch (AssertionFailedError e) {
@@ -148,31 +153,96 @@ public class TryLockBankTest {
                             + " speed. " + e.getMessage(), e);
                 }
                 transfer.thread().interrupt();
-                assertThat(transfer.endsWithin(Duration.ofSeconds(5))).withFailMessage(
-                        "the transfer went on for 5 s after it was interrupted: wait and back off with methods that"
-                                + " throw InterruptedException (tryLock(time, unit), Thread.sleep), and let it propagate")
-                        .isTrue();
-                thrown = transfer.failure();
+                transfer.assertThrows(InterruptedException.class, "An interrupted transfer must end with"
+                        + " InterruptedException: wait and back off with methods that throw it (tryLock(time, unit),"
+                        + " Thread.sleep), and let it propagate.");
             } finally {
                 held.unlock();
             }
         }
-        assertThat(thrown).withFailMessage("an interrupted transfer should throw InterruptedException, it ended with %s",
-                        thrown == null ? "no exception" : thrown)
-                .isInstanceOf(InterruptedException.class);
         assertFreeFromAnotherThread(bank, 0);
-        assertThat(bank.totalBalance()).isEqualTo(200);
+        assertBalances(bank, 100, 100, "after an interrupted transfer (it must change nothing)");
+    }
+
+    @Test
+    void aHugeTimeoutWaitsAsLongAsItTakes() throws Exception {
+        TryLockBank bank = new TryLockBank(100, 100);
+        Lock held = bank.lockOf(1);
+        held.lock();
+        boolean holding = true;
+        TransferOutcome outcome;
+        try (BlockingCall<TransferOutcome> transfer = Timeouts.assertWaits("transfer(FOREVER)",
+                () -> bank.transfer(0, 1, 10, Timeouts.FOREVER),
+                "transfer(0, 1, 10, Duration.ofSeconds(Long.MAX_VALUE)) while the target's lock is held backs off and"
+                        + " tries again, as long as it takes")) {
+            held.unlock();
+            holding = false;
+            outcome = transfer.assertFinishes("the target's lock was released, but transfer(0, 1, 10,"
+                    + " Duration.ofSeconds(Long.MAX_VALUE)) did not finish: does it try again after its backoff?");
+        } finally {
+            if (holding) {
+                held.unlock();
+            }
+        }
+        assertThat(outcome).withFailMessage("transfer(0, 1, 10, Duration.ofSeconds(Long.MAX_VALUE)) returned %s once the"
+                + " lock was free, expected DONE: a huge timeout means \"as long as it takes\"", outcome)
+                .isEqualTo(TransferOutcome.DONE);
+        assertBalances(bank, 90, 110, "after the transfer with a huge timeout");
+    }
+
+    @Test
+    void aNegativeTimeoutMakesOneAttemptWithoutWaiting() throws Exception {
+        TryLockBank bank = new TryLockBank(100, 100);
+        TransferOutcome free = Timeouts.assertReturnsAtOnce("transfer(0, 1, 10, Duration.ofSeconds(Long.MIN_VALUE)) with"
+                + " both locks free", () -> bank.transfer(0, 1, 10, Timeouts.MOST_NEGATIVE));
+        assertThat(free).withFailMessage("transfer(0, 1, 10, Duration.ofSeconds(Long.MIN_VALUE)) with both locks free"
+                + " returned %s, expected DONE: a negative timeout means \"do not wait\", as tryLock(0, unit), not"
+                + " \"do not try\"", free).isEqualTo(TransferOutcome.DONE);
+        assertBalances(bank, 90, 110, "after a transfer with a negative timeout and both locks free");
+        Lock held = bank.lockOf(1);
+        held.lock();
+        TransferOutcome busy;
+        try {
+            busy = Timeouts.assertReturnsAtOnce("transfer(0, 1, 10, Duration.ofSeconds(Long.MIN_VALUE)) while the"
+                    + " target's lock is held", () -> bank.transfer(0, 1, 10, Timeouts.MOST_NEGATIVE));
+        } finally {
+            held.unlock();
+        }
+        assertThat(busy).withFailMessage("transfer(0, 1, 10, Duration.ofSeconds(Long.MIN_VALUE)) while the target's lock"
+                + " was held returned %s, expected TIMED_OUT", busy).isEqualTo(TransferOutcome.TIMED_OUT);
+        assertBalances(bank, 90, 110, "after a transfer with a negative timeout that found a lock held");
+        assertFreeFromAnotherThread(bank, 0);
+    }
+
+    @Test
+    void anInterruptedCallerGetsInterruptedExceptionEvenWithBothLocksFree() throws Exception {
+        TryLockBank bank = new TryLockBank(100, 100);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("transfer(0, 1, 10, Duration.ofSeconds(Long.MAX_VALUE))"
+                + " with both locks free", () -> bank.transfer(0, 1, 10, Timeouts.FOREVER));
+        assertBalances(bank, 100, 100, "after an interrupted caller's transfer (it must change nothing)");
+        assertFreeFromAnotherThread(bank, 0);
+        assertFreeFromAnotherThread(bank, 1);
+    }
+
+    private static void assertBalances(TryLockBank bank, long expected0, long expected1, String when) {
+        long actual0 = bank.balance(0);
+        long actual1 = bank.balance(1);
+        assertThat(new long[] {actual0, actual1}).withFailMessage("%s: the balances are %d and %d, expected %d and %d",
+                when, actual0, actual1, expected0, expected1).containsExactly(expected0, expected1);
     }
 
     @Test
     void reportsInsufficientFundsAndChangesNothing() throws Exception {
         TryLockBank bank = new TryLockBank(5, 0);
-        assertThat(bank.transfer(0, 1, 6, GENEROUS)).isEqualTo(TransferOutcome.INSUFFICIENT_FUNDS);
-        assertThat(bank.balance(0)).isEqualTo(5);
-        assertThat(bank.balance(1)).isZero();
-        assertThat(bank.transfer(0, 1, 5, GENEROUS)).isEqualTo(TransferOutcome.DONE);
-        assertThat(bank.balance(0)).isZero();
-        assertThat(bank.balance(1)).isEqualTo(5);
+        TransferOutcome tooMuch = bank.transfer(0, 1, 6, GENEROUS);
+        assertThat(tooMuch).withFailMessage("transfer(0, 1, 6) from a balance of 5 returned %s, expected"
+                + " INSUFFICIENT_FUNDS (check the balance under both locks)", tooMuch)
+                .isEqualTo(TransferOutcome.INSUFFICIENT_FUNDS);
+        assertBalances(bank, 5, 0, "after a transfer refused for insufficient funds (it must change nothing)");
+        TransferOutcome all = bank.transfer(0, 1, 5, GENEROUS);
+        assertThat(all).withFailMessage("transfer(0, 1, 5) from a balance of 5 returned %s, expected DONE (the whole"
+                + " balance may move)", all).isEqualTo(TransferOutcome.DONE);
+        assertBalances(bank, 0, 5, "after moving the whole balance of 5 from account 0 to account 1");
         assertFreeFromAnotherThread(bank, 0);
         assertFreeFromAnotherThread(bank, 1);
     }
@@ -180,12 +250,15 @@ public class TryLockBankTest {
     @Test
     void rejectsBadArguments() {
         TryLockBank bank = new TryLockBank(10, 10);
-        assertThatThrownBy(() -> bank.transfer(0, 0, 1, GENEROUS)).as("same account").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> bank.transfer(0, 1, 0, GENEROUS)).as("zero amount").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> bank.transfer(0, 1, -3, GENEROUS)).as("negative amount").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> bank.transfer(0, 2, 1, GENEROUS)).as("unknown account").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> bank.transfer(0, 1, 1, Duration.ofMillis(-1))).as("negative timeout")
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(bank.totalBalance()).isEqualTo(20);
+        assertRefused("transfer(0, 0, 1, 3 s) (same account)", IllegalArgumentException.class, null,
+                () -> bank.transfer(0, 0, 1, GENEROUS));
+        assertRefused("transfer(0, 1, 0, 3 s) (zero amount)", IllegalArgumentException.class, null,
+                () -> bank.transfer(0, 1, 0, GENEROUS));
+        assertRefused("transfer(0, 1, -3, 3 s) (negative amount)", IllegalArgumentException.class, null,
+                () -> bank.transfer(0, 1, -3, GENEROUS));
+        assertRefused("transfer(0, 2, 1, 3 s) (unknown account)", IllegalArgumentException.class, null,
+                () -> bank.transfer(0, 2, 1, GENEROUS));
+        assertRefused("transfer(0, 1, 1, null)", NullPointerException.class, null, () -> bank.transfer(0, 1, 1, null));
+        assertBalances(bank, 10, 10, "after refused transfers (a refused call must change nothing)");
     }
 }

@@ -60,18 +60,24 @@ public class Bank {
         try {
             second.lock.lock();
             try {
-                if (source.balance < amount) {
-                    return false;
-                }
-                source.balance -= amount;
-                target.balance += amount;
-                return true;
+                return move(source, target, amount);
             } finally {
                 second.lock.unlock();
             }
         } finally {
             first.lock.unlock();
         }
+    }
+
+    /** Moves the money if {@code source} covers it. Call only when holding both accounts' locks. */
+    @SuppressWarnings("GuardedBy") // both locks are held: first and second are source and target, in lock order
+    private static boolean move(Account source, Account target, long amount) {
+        if (source.balance < amount) {
+            return false;
+        }
+        source.balance -= amount;
+        target.balance += amount;
+        return true;
     }
 
     /** The balance of one account. */

@@ -17,7 +17,10 @@ import java.util.function.BinaryOperator;
  * <p>{@code merge} behaves as {@link Map#merge}, atomically: the remapping function runs while the
  * key's stripe is locked, so it should be short and must not use this map. {@link #size()} locks every
  * stripe, always in ascending order (so it cannot deadlock with another {@code size()}), and returns an
- * exact count. Null keys and values are refused.
+ * exact count. Null keys and values are refused with a {@code NullPointerException}, as
+ * {@code ConcurrentHashMap} refuses them and unlike {@code HashMap}: with nulls allowed, a {@code get}
+ * that returns null could not tell "absent" from "mapped to null" without a second call, and between
+ * the two calls another thread can change the answer.
  *
  * <p>Memory consistency: actions before an update of a key happen-before the actions of any thread
  * that later reads that key's new value.

@@ -15,6 +15,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * calls {@code lock()} again waits for itself forever. {@code lock()} is not interruptible: an
  * interrupt is remembered (the interrupt status is set again) and the thread keeps its place in line.
  *
+ * <p>Where it differs from {@code ReentrantLock(true)}, the JDK's fair lock, on purpose: it is not
+ * reentrant (a ticket is one place in line, and a thread holds at most one: counting holds would hide
+ * the ticket idea the exercise teaches); it is not a {@code java.util.concurrent.locks.Lock} (no
+ * {@code tryLock}, {@code lockInterruptibly} or conditions: a {@code tryLock} would have to give back a
+ * drawn ticket, which the two counters cannot express); and it is strictly FIFO for every acquisition,
+ * where {@code ReentrantLock(true).tryLock()} barges. As with {@code ReentrantLock}, {@code unlock()} by
+ * a thread that does not hold it throws {@link IllegalMonitorStateException}.
+ *
  * <p>The price of fairness: every hand-over wakes a sleeping thread, so under contention a fair lock
  * has far lower throughput than a barging one.
  *

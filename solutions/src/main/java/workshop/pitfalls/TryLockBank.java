@@ -57,13 +57,18 @@ public class TryLockBank {
 
     /**
      * Moves {@code amount} from account {@code from} to account {@code to}, waiting at most about
-     * {@code timeout} for the two accounts' locks.
+     * {@code timeout} for the two accounts' locks. A zero or negative timeout makes one attempt and does
+     * not wait, as {@code Lock.tryLock(0, unit)}; a huge one, up to {@code Duration.ofSeconds(Long.MAX_VALUE)},
+     * waits as long as it takes.
      *
      * @return {@code DONE}, {@code INSUFFICIENT_FUNDS} (nothing changes), or {@code TIMED_OUT} (nothing
      *     changes, and no lock is left held)
-     * @throws IllegalArgumentException if an account does not exist, {@code from == to}, {@code amount}
-     *     is not more than zero, or {@code timeout} is negative
-     * @throws InterruptedException if the thread is interrupted while it waits or backs off
+     * @throws IllegalArgumentException if an account does not exist, {@code from == to}, or {@code amount}
+     *     is not more than zero
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws InterruptedException if the thread is interrupted on entry (also when both locks are free),
+     *     while it waits or while it backs off; nothing changes, no lock is left held, and the interrupt
+     *     status is cleared
      */
     public TransferOutcome transfer(int from, int to, long amount, Duration timeout) throws InterruptedException {
         Lock source = lockOf(from);
@@ -75,10 +80,13 @@ public class TryLockBank {
             throw new IllegalArgumentException("amount must be more than zero, was " + amount);
         }
         Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        if (Thread.interrupted()) { // before anything else, as Lock.tryLock(time, unit) does
+            throw new InterruptedException("interrupted before transfer");
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        // Saturates at Long.MAX_VALUE ns (about 292 years: as long as it takes) where timeout.toNanos() would
+        // throw ArithmeticException. A negative timeout counts as zero: adding Long.MIN_VALUE would wrap the
+        // deadline into the far future. deadline may still wrap around; deadline - System.nanoTime() stays right.
+        long deadline = System.nanoTime() + Math.max(0, TimeUnit.NANOSECONDS.convert(timeout));
         long backoffBound = MIN_BACKOFF_NANOS;
         while (true) {
             long remaining = deadline - System.nanoTime();

@@ -3,6 +3,7 @@ package workshop.semaphores;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,6 +32,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * all it asked for in one step. Taking them one by one would let two threads each hold part of what they
  * need and wait for each other forever. The semaphore is not fair: a thread arriving while others wait
  * may take permits before them, and a large request may wait while smaller ones keep succeeding.
+ *
+ * <p>Where it differs from {@code java.util.concurrent.Semaphore}, on purpose:
+ * <ul>
+ *   <li>The initial count must be zero or more. {@code Semaphore} accepts a negative one (that many
+ *       releases must come before anyone gets through); here {@link #availablePermits()} always means
+ *       "permits free now", and "wait for n events" is a {@code CountDownLatch}'s job.</li>
+ *   <li>{@code acquire(n)} and {@code release(n)} need {@code n >= 1}. {@code Semaphore} accepts 0 and
+ *       does nothing; a count that comes out 0 is almost always a bug in the caller, so it fails loudly.</li>
+ *   <li>A release that would take the count beyond {@code Integer.MAX_VALUE} throws
+ *       {@link IllegalArgumentException} ({@code Semaphore} throws an {@code Error}): it is a caller's
+ *       mistake, not a broken JVM.</li>
+ *   <li>No fairness option, no untimed {@code tryAcquire()} and no {@code tryAcquire(n, timeout)}: the
+ *       exercise keeps to what the lesson needs. {@code tryAcquire(Duration.ZERO)} is the untimed try.</li>
+ * </ul>
  *
  * <p>Memory consistency: actions in a thread before a {@code release} happen-before actions after an
  * {@code acquire} that took the released permits.
@@ -90,15 +105,23 @@ public class CountingSemaphore {
     }
 
     /**
-     * Takes one permit if one becomes available within {@code timeout}.
+     * Takes one permit if one becomes available within {@code timeout}. A zero or negative timeout does
+     * not wait (it takes a free permit, if there is one); a huge one, up to
+     * {@code Duration.ofSeconds(Long.MAX_VALUE)}, waits as long as it takes.
      *
      * @return true if a permit was taken, false if the time ran out first
      * @throws NullPointerException if {@code timeout} is null
-     * @throws InterruptedException if interrupted while waiting (no permit is taken)
+     * @throws InterruptedException if the calling thread is interrupted on entry (also when a permit is
+     *     free) or while waiting; no permit is taken and the interrupt status is cleared
      */
     public boolean tryAcquire(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        long remaining = timeout.toNanos();
+        if (Thread.interrupted()) { // before anything else, as java.util.concurrent does: even with a permit free
+            throw new InterruptedException("interrupted before tryAcquire");
+        }
+        // Saturates: a Duration beyond about 292 years becomes Long.MAX_VALUE ns, as good as forever, where
+        // timeout.toNanos() would throw ArithmeticException. Zero and negative durations do not wait.
+        long remaining = TimeUnit.NANOSECONDS.convert(timeout);
         lock.lockInterruptibly();
         try {
             while (permits < 1) {

@@ -74,15 +74,20 @@ public class ResourcePool<R> {
     }
 
     /**
-     * Borrows a resource if one becomes free within {@code timeout}.
+     * Borrows a resource if one becomes free within {@code timeout}. A zero or negative timeout does not
+     * wait; a huge one, up to {@code Duration.ofSeconds(Long.MAX_VALUE)}, waits as long as it takes.
      *
      * @return the lease, or empty if the time ran out first
      * @throws NullPointerException if {@code timeout} is null
-     * @throws InterruptedException if interrupted while waiting (nothing is borrowed)
+     * @throws InterruptedException if the calling thread is interrupted on entry (also when a resource is
+     *     free) or while waiting; nothing is borrowed and the interrupt status is cleared
      */
     public Optional<Lease<R>> tryAcquire(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        if (!idlePermits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        // TimeUnit.NANOSECONDS.convert saturates (a huge Duration waits as long as it takes), where
+        // timeout.toNanos() would throw ArithmeticException. Semaphore.tryAcquire checks the interrupt first
+        // and does not wait for a zero or negative timeout.
+        if (!idlePermits.tryAcquire(TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS)) {
             return Optional.empty();
         }
         return Optional.of(new PooledLease(takeIdle()));

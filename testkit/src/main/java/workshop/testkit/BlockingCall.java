@@ -57,6 +57,8 @@ public final class BlockingCall<T> implements AutoCloseable {
     private final Thread thread;
     private final AtomicReference<T> result = new AtomicReference<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** Set once an assertion has reported the thread as stuck: close() then does not make the test wait again. */
+    private volatile boolean reportedStuck;
 
     private BlockingCall(String name, Callable<T> call) {
         this.thread = new Thread(() -> {
@@ -143,6 +145,7 @@ public final class BlockingCall<T> implements AutoCloseable {
     /** As {@link #assertFinishes(String)}, waiting at most {@code limit}. */
     public T assertFinishesWithin(Duration limit, String hint) {
         if (!joins(thread, limit)) {
+            reportedStuck = true;
             throw new AssertionFailedError("\"" + thread.getName() + "\" was still running after " + limit.toMillis()
                     + " ms. " + hint + "\nWhere it is:\n" + ThreadReports.describe(List.of(thread)));
         }
@@ -159,6 +162,7 @@ public final class BlockingCall<T> implements AutoCloseable {
      */
     public <X extends Throwable> X assertThrows(Class<X> expected, String hint) {
         if (!joins(thread, PATIENCE)) {
+            reportedStuck = true;
             throw new AssertionFailedError("\"" + thread.getName() + "\" was still running after " + PATIENCE.toMillis()
                     + " ms; it should have ended with " + expected.getSimpleName() + ". " + hint + "\nWhere it is:\n"
                     + ThreadReports.describe(List.of(thread)));
@@ -180,6 +184,14 @@ public final class BlockingCall<T> implements AutoCloseable {
     public void close() {
         if (!isDone()) {
             thread.interrupt();
+        }
+        if (reportedStuck) {
+            // Already reported with where it is stuck: give it a moment, then leave it (marked, so the thread-leak
+            // check does not report it a second time) instead of making the test wait out another patience.
+            if (!joins(thread, Duration.ofMillis(200))) {
+                ThreadLeaks.abandon(List.of(thread));
+            }
+            return;
         }
         if (!joins(thread, PATIENCE)) {
             throw new AssertionFailedError("\"" + thread.getName() + "\" did not end within " + PATIENCE.toMillis()

@@ -20,7 +20,9 @@ final class BareMessages {
                     + "|expected: <?(?:true|false)>? but was: <?(?:true|false)>?"
                     + "|expected: .*"
                     + "|(?:\\w+\\(\\) )?timed out after \\d+ \\w+"
-                    + "|[\\w.]*(?:NoSuchElementException|TimeoutException)(?::.*)?"
+                    + "|[\\w.]*NoSuchElementException(?::.*)?"
+                    + "|(?:java\\.util\\.concurrent\\.)?TimeoutException(?::.*)?"
+                    + "|(?:org\\.awaitility\\.core\\.)?ConditionTimeoutException: (?!Condition with alias).*"
                     + ")\\s*$");
 
     private BareMessages() {

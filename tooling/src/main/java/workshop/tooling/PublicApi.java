@@ -38,7 +38,7 @@ final class PublicApi {
             }
         }
         for (Method m : type.getDeclaredMethods()) {
-            if (visible(m.getModifiers()) && !m.isSynthetic() && !m.isBridge()) {
+            if (visible(m.getModifiers()) && !m.isSynthetic() && !m.isBridge() && !overridesObject(m)) {
                 String kind = Modifier.isStatic(m.getModifiers()) ? "static " : "";
                 if (type.isInterface() && m.isDefault()) {
                     kind = "default ";
@@ -108,5 +108,11 @@ final class PublicApi {
 
     private static String typeName(Type type) {
         return Objects.toString(type.getTypeName());
+    }
+
+    /** toString, equals and hashCode: every class has them, so overriding one adds nothing to the API. */
+    private static boolean overridesObject(Method m) {
+        return (m.getName().equals("toString") || m.getName().equals("hashCode")) && m.getParameterCount() == 0
+                || m.getName().equals("equals") && m.getParameterCount() == 1 && m.getParameterTypes()[0] == Object.class;
     }
 }

@@ -14,6 +14,9 @@ class BareMessagesTest {
         assertThat(BareMessages.bare("NoSuchElementException")).isPresent();
         assertThat(BareMessages.bare("java.util.NoSuchElementException: deque is empty")).isPresent();
         assertThat(BareMessages.bare("execute() timed out after 10 seconds")).isPresent();
+        assertThat(BareMessages.bare("java.util.concurrent.TimeoutException")).isPresent();
+        assertThat(BareMessages.bare("org.awaitility.core.ConditionTimeoutException: Condition with Lambda expression"
+                + " in Foo was not fulfilled within 2 seconds.")).isPresent();
     }
 
     @Test
@@ -22,5 +25,7 @@ class BareMessagesTest {
                 .isEmpty();
         assertThat(BareMessages.bare("expected 400000 deposits, saw 371204: 28796 updates were lost")).isEmpty();
         assertThat(BareMessages.bare("UnsupportedOperationException: TODO 01-locks exercise 2: SimpleMutex.lock()")).isEmpty();
+        assertThat(BareMessages.bare("org.awaitility.core.ConditionTimeoutException: Condition with alias 'the lease to"
+                + " report loss' didn't complete within 3 seconds")).isEmpty();
     }
 }
