@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
-import static org.mockito.Mockito.withSettings;
 
 import java.sql.Connection;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.mockito.MockMakers;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.support.Background;
 import workshop.dblocking.support.DatabaseTest;
@@ -157,7 +155,7 @@ class JobQueueTest {
 
     @Test
     void rejectsNullsBeforeAnySqlRuns() {
-        DataSource dataSource = mock(DataSource.class, withSettings().mockMaker(MockMakers.PROXY));
+        DataSource dataSource = mock(DataSource.class);
         JobQueue queue = new JobQueue(dataSource);
 
         assertThatExceptionOfType(NullPointerException.class).as("enqueue(null)")

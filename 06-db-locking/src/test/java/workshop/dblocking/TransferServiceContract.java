@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
-import static org.mockito.Mockito.withSettings;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.mockito.MockMakers;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.TransferResult.Status;
 import workshop.dblocking.support.Background;
@@ -229,7 +227,7 @@ abstract class TransferServiceContract {
 
     @Test
     void rejectsBadArgumentsBeforeAnySqlRuns() {
-        DataSource dataSource = mock(DataSource.class, withSettings().mockMaker(MockMakers.PROXY));
+        DataSource dataSource = mock(DataSource.class);
         TransferService service = newService(dataSource);
 
         assertThatExceptionOfType(IllegalArgumentException.class).as("transfer(1 -> 1, 10): to the same account")
