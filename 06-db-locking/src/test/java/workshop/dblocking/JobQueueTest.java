@@ -158,14 +158,11 @@ class JobQueueTest {
         DataSource dataSource = mock(DataSource.class);
         JobQueue queue = new JobQueue(dataSource);
 
-        assertThatExceptionOfType(NullPointerException.class).as("enqueue(null)")
-                .isThrownBy(() -> queue.enqueue(null));
-        assertThatExceptionOfType(NullPointerException.class).as("claimNext(null)")
-                .isThrownBy(() -> queue.claimNext(null));
+        TransferServiceContract.assertRejectsNull("enqueue", () -> queue.enqueue(null), "Payload");
+        TransferServiceContract.assertRejectsNull("claimNext", () -> queue.claimNext(null), "Worker");
         assertThat(mockingDetails(dataSource).getInvocations()).withFailMessage(
                 "the queue used its DataSource (%s) for arguments it must reject first", mockingDetails(dataSource)
                         .getInvocations()).isEmpty();
-        assertThatExceptionOfType(NullPointerException.class).as("a queue without a DataSource")
-                .isThrownBy(() -> new JobQueue(null));
+        TransferServiceContract.assertRejectsNull("JobQueue's constructor", () -> new JobQueue(null), "DataSource");
     }
 }

@@ -3,6 +3,7 @@ package workshop.dblocking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.mockito.Mockito.mock;
 
 import java.sql.Connection;
@@ -32,8 +33,10 @@ import workshop.dblocking.support.Ledger.Transfer;
 import workshop.dblocking.support.ObservedDataSource;
 import workshop.dblocking.support.TestDatabase;
 import workshop.dblocking.support.Unfinished;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.PassesOnSkeleton;
 import workshop.testkit.TimeFactor;
+import workshop.testkit.Timeouts;
 
 /** Exercise 2: README "2. OptimisticTransferService". The shared tests are in {@link TransferServiceContract}. */
 // Generous: a test that only checks arguments may still pay for starting H2, HikariCP or Mockito on a
@@ -282,11 +285,76 @@ class OptimisticTransferServiceTest extends TransferServiceContract {
     @Test
     void rejectsANullRetryPolicy() {
         DataSource dataSource = mock(DataSource.class);
-        assertThatExceptionOfType(NullPointerException.class).as("a service without a RetryPolicy")
-                .isThrownBy(() -> new OptimisticTransferService(dataSource, null));
+        assertRejectsNull("OptimisticTransferService's constructor", () -> new OptimisticTransferService(dataSource, null),
+                "RetryPolicy");
+    }
+
+    @DatabaseTest
+    void anInterruptDuringTheBackOffStopsTheTransferAndKeepsTheInterruptStatus(TestDatabase db) throws Exception {
+        db.createAccounts(100, 100);
+        // "As long as it takes": a delay far beyond what Duration.toNanos() can hold, so only the interrupt ends it.
+        RetryPolicy policy = new RetryPolicy(2, Timeouts.FOREVER, Timeouts.FOREVER);
+        AtomicInteger attempts = new AtomicInteger();
+        db.dataSource().listen(new ObservedDataSource.Listener() {
+            @Override
+            public void beforeExecute(ObservedDataSource.Execution execution) throws SQLException {
+                if (execution.isWrite() && execution.writesBefore() == 0 && execution.mentions("accounts")
+                        && attempts.incrementAndGet() == 1) {
+                    try (Connection other = db.connect(); PreparedStatement bump = other.prepareStatement(
+                            "UPDATE accounts SET version = version + 1 WHERE id IN (1, 2)")) {
+                        bump.executeUpdate();
+                    }
+                }
+            }
+        });
+        TransferService service = new OptimisticTransferService(db.dataSource(), policy);
+
+        try (BlockingCall<String> transfer = BlockingCall.start("transfer", () -> {
+            try {
+                return "returned " + service.transfer(1, 2, 30);
+            } catch (RuntimeException e) {
+                Unfinished.rethrowTodo(e);
+                return "threw " + e + (Thread.currentThread().isInterrupted() ? " (interrupt status set)" : "");
+            }
+        })) {
+            transfer.assertReaches(Thread.State.TIMED_WAITING, "transfer(1 -> 2, 30) lost attempt 1 and must sleep the"
+                    + " RetryPolicy's delay before attempt 2; its delays here are up to Duration.ofSeconds(Long.MAX_VALUE)");
+            transfer.thread().interrupt();
+            String outcome = transfer.assertFinishes("An interrupt during the back-off must stop the transfer: catch"
+                    + " InterruptedException around the sleep, restore the interrupt status, and throw.");
+            assertThat(outcome).withFailMessage(
+                    "transfer(1 -> 2, 30) was interrupted while it slept before attempt 2, and then %s. It must stop (throw"
+                            + " an unchecked exception, having written nothing) and leave the interrupt status set"
+                            + " (Thread.currentThread().interrupt() in the catch), so that its caller sees the interrupt.",
+                    outcome).startsWith("threw").endsWith("(interrupt status set)");
+        }
+        assertThat(attempts.get()).withFailMessage("after the interrupt the transfer made another attempt (%d in all)",
+                attempts.get()).isEqualTo(1);
+        assertThat(db.balances()).withFailMessage("an interrupted transfer must have written nothing; saw %s",
+                db.balances()).isEqualTo(Map.of(1L, 100L, 2L, 100L));
+        assertThat(db.log()).withFailMessage("an interrupted transfer must log nothing; saw %s", db.log()).isEmpty();
     }
 
     // ---- RetryPolicy: given complete; these tests show what it promises ----
+
+    @Test
+    @PassesOnSkeleton("RetryPolicy is given complete; this test shows that it takes any Duration")
+    void retryPolicyTakesHugeDurationsAndRefusesNegativeOnes() throws Exception {
+        RetryPolicy forever = new RetryPolicy(3, Timeouts.FOREVER, Timeouts.FOREVER);
+        for (int attempt : new int[] {2, 3, 64, Integer.MAX_VALUE}) {
+            Duration delay = Timeouts.assertReturnsAtOnce("RetryPolicy(3, FOREVER, FOREVER).delayBeforeAttempt(" + attempt
+                    + ", random)", () -> forever.delayBeforeAttempt(attempt, new SplittableRandom(attempt)));
+            assertThat(delay).as("the delay before attempt %d with Duration.ofSeconds(Long.MAX_VALUE) as base and cap:"
+                    + " somewhere in [0, cap], saturated rather than overflowing", attempt)
+                    .isBetween(Duration.ZERO, Timeouts.FOREVER);
+        }
+        assertThat(catchThrowable(() -> new RetryPolicy(3, Timeouts.MOST_NEGATIVE, Duration.ZERO)))
+                .as("RetryPolicy(3, Duration.ofSeconds(Long.MIN_VALUE), ZERO): a negative baseDelay is refused, as the"
+                        + " Javadoc says").isInstanceOf(IllegalArgumentException.class);
+        assertThat(catchThrowable(() -> new RetryPolicy(3, Duration.ZERO, Timeouts.MOST_NEGATIVE)))
+                .as("RetryPolicy(3, ZERO, Duration.ofSeconds(Long.MIN_VALUE)): a maxDelay below baseDelay is refused, as"
+                        + " the Javadoc says").isInstanceOf(IllegalArgumentException.class);
+    }
 
     @Test
     @PassesOnSkeleton("RetryPolicy is given complete; this test shows the backoff your service is to use")

@@ -34,7 +34,11 @@ public class JobQueue {
 
     private final DataSource dataSource;
 
-    /** A queue that takes its connections from {@code dataSource}. */
+    /**
+     * A queue that takes its connections from {@code dataSource}.
+     *
+     * @throws NullPointerException if {@code dataSource} is null: at once, not at the first call
+     */
     public JobQueue(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
