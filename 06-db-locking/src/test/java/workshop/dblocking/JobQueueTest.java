@@ -15,13 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
-import workshop.dblocking.support.Background;
 import workshop.dblocking.support.DatabaseKind;
 import workshop.dblocking.support.DatabaseTest;
 import workshop.dblocking.support.ObservedDataSource;
@@ -30,6 +28,7 @@ import workshop.dblocking.support.TestDatabase;
 import workshop.dblocking.support.Unfinished;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
+import workshop.testkit.TimeFactor;
 
 /** Exercise 3: README "3. JobQueue". */
 // Generous: a test that only checks arguments may still pay for starting H2, HikariCP or Mockito on a
@@ -76,34 +75,41 @@ class JobQueueTest {
         JobQueue queue = new JobQueue(db.dataSource());
 
         // The test plays a worker in the middle of claiming the first job: its row is locked.
-        try (Background background = new Background("worker"); Connection otherWorker = db.lockRow("jobs", first)) {
-            Future<Optional<Job>> claim = background.start(() -> queue.claimNext("w2"));
+        BlockingCall<Optional<Job>> claim = null;
+        try {
+            try (Connection otherWorker = db.lockRow("jobs", first)) {
+                claim = BlockingCall.start("worker", () -> queue.claimNext("w2"));
 
-            Optional<String> waiting = db.awaitLockWaitOrEnd(claim, "claimNext while another worker has job " + first
-                    + " locked");
-            if (waiting.isPresent()) {
-                throw new AssertionFailedError("claimNext waited for the lock on job " + first + ", which another worker"
-                        + " holds while it claims that job, in `" + waiting.get() + "`. Workers must not queue behind"
-                        + " each other: SELECT ... FOR UPDATE SKIP LOCKED passes over locked rows and takes the next"
-                        + " free one.");
+                Optional<String> waiting = db.awaitLockWaitOrEnd(claim::isDone, "claimNext while another worker has job "
+                        + first + " locked");
+                if (waiting.isPresent()) {
+                    throw new AssertionFailedError("claimNext waited for the lock on job " + first + ", which another"
+                            + " worker holds while it claims that job, in `" + waiting.get() + "`. Workers must not"
+                            + " queue behind each other: SELECT ... FOR UPDATE SKIP LOCKED passes over locked rows and"
+                            + " takes the next free one.");
+                }
+                Optional<Job> claimed;
+                try {
+                    claimed = claim.assertFinishesWithin(TimeFactor.seconds(15), "claimNext must return at once");
+                } catch (RuntimeException e) {
+                    Unfinished.rethrowTodo(e);
+                    throw new AssertionFailedError("claimNext threw " + SqlStates.explain(e) + " while another worker"
+                            + " had job " + first + " locked: a locked job is not an error, it is one to skip (SKIP"
+                            + " LOCKED, not NOWAIT)", e);
+                }
+                assertThat(claimed).withFailMessage(
+                        "while another worker had job %d locked, claimNext returned %s; it must return the next free"
+                                + " job, %d. %s", first, claimed, second,
+                        claimed.isEmpty() ? "Jobs " + second + " and after were free to take."
+                                : "Two workers now both think they own job " + first + ": lock the row you claim"
+                                        + " (FOR UPDATE) and skip the ones others have locked (SKIP LOCKED).")
+                        .contains(new Job(second, "second"));
+                otherWorker.rollback(); // the other worker gives up on the first job: it is pending again
+            } // the test's connection closes first, so that a claim still waiting for its lock can end
+        } finally {
+            if (claim != null) {
+                claim.close();
             }
-            Optional<Job> claimed;
-            try {
-                claimed = Background.result(claim, Duration.ofSeconds(15), "claimNext");
-            } catch (RuntimeException e) {
-                Unfinished.rethrowTodo(e);
-                throw new AssertionFailedError("claimNext threw " + SqlStates.explain(e) + " while another worker had"
-                        + " job " + first + " locked: a locked job is not an error, it is one to skip (SKIP LOCKED,"
-                        + " not NOWAIT)", e);
-            }
-            assertThat(claimed).withFailMessage(
-                    "while another worker had job %d locked, claimNext returned %s; it must return the next free job,"
-                            + " %d. %s", first, claimed, second,
-                    claimed.isEmpty() ? "Jobs " + second + " and after were free to take."
-                            : "Two workers now both think they own job " + first + ": lock the row you claim"
-                                    + " (FOR UPDATE) and skip the ones others have locked (SKIP LOCKED).")
-                    .contains(new Job(second, "second"));
-            otherWorker.rollback(); // the other worker gives up on the first job: it is pending again
         }
         assertThat(queue.claimNext("w3")).as("after the other worker let go of job %d", first)
                 .contains(new Job(first, "first"));

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.TransferResult.Status;
-import workshop.dblocking.support.Background;
 import workshop.dblocking.support.DatabaseTest;
 import workshop.dblocking.support.Ledger;
 import workshop.dblocking.support.Ledger.Transfer;
@@ -108,31 +106,38 @@ class OptimisticTransferServiceTest extends TransferServiceContract {
         long lower = Math.min(from, to);
         long higher = Math.max(from, to);
         String call = "transfer(" + from + " -> " + to + ", " + amount + ")";
-        try (Background background = new Background("transfer"); Connection holder = db.connect()) {
-            holder.setAutoCommit(false);
-            addToBalance(holder, higher, 5);
-            Future<TransferResult> transfer = background.start(() -> service.transfer(from, to, amount));
+        BlockingCall<TransferResult> transfer = null;
+        try {
+            try (Connection holder = db.connect()) {
+                holder.setAutoCommit(false);
+                addToBalance(holder, higher, 5);
+                transfer = BlockingCall.start("transfer", () -> service.transfer(from, to, amount));
 
-            Optional<String> waiting = db.awaitLockWaitOrEnd(transfer, call + " while the test holds account " + higher
-                    + "'s row lock");
-            if (waiting.isEmpty()) {
-                if (transfer.state() == Future.State.FAILED) {
-                    Unfinished.rethrowTodo(transfer.exceptionNow());
+                Optional<String> waiting = db.awaitLockWaitOrEnd(transfer::isDone, call + " while the test holds account "
+                        + higher + "'s row lock");
+                if (waiting.isEmpty()) {
+                    Unfinished.rethrowTodo(transfer.failure());
+                    throw new AssertionFailedError(call + " finished (" + (transfer.failure() == null ? "returned"
+                            : "threw " + transfer.failure()) + ") while the test held an uncommitted change to account "
+                            + higher + ": it never wrote that row, so it cannot have moved the money.");
                 }
-                throw new AssertionFailedError(call + " finished (" + transfer.state() + ") while the test held an"
-                        + " uncommitted change to account " + higher + ": it never wrote that row, so it cannot have"
-                        + " moved the money.");
-            }
-            assertThat(db.isRowLockedByAnother("accounts", lower)).withFailMessage(
-                    "while %s waited to write account %d, account %d's row was not locked: it writes the higher id"
-                            + " first. A version-checked UPDATE locks its row like any other, so transfer(%d -> %d) and"
-                            + " transfer(%d -> %d) writing in opposite orders can deadlock. Write the lower id first,"
-                            + " whatever the direction of the transfer.", call, higher, lower, lower, higher, higher, lower)
-                    .isTrue();
+                assertThat(db.isRowLockedByAnother("accounts", lower)).withFailMessage(
+                        "while %s waited to write account %d, account %d's row was not locked: it writes the higher id"
+                                + " first. A version-checked UPDATE locks its row like any other, so transfer(%d -> %d) and"
+                                + " transfer(%d -> %d) writing in opposite orders can deadlock. Write the lower id first,"
+                                + " whatever the direction of the transfer.", call, higher, lower, lower, higher, higher,
+                        lower)
+                        .isTrue();
 
-            addToBalance(holder, 5, -5);
-            holder.commit();
-            return Background.result(transfer, Duration.ofSeconds(15), call);
+                addToBalance(holder, 5, -5);
+                holder.commit();
+            } // the test's connection closes first, so that a transfer still waiting for its lock can end
+            return transfer.assertFinishesWithin(TimeFactor.seconds(15), call + " should have finished once the test"
+                    + " committed its change to account " + higher + ".");
+        } finally {
+            if (transfer != null) {
+                transfer.close();
+            }
         }
     }
 

@@ -18,7 +18,6 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.TransferResult.Status;
-import workshop.dblocking.support.Background;
 import workshop.dblocking.support.DatabaseTest;
 import workshop.dblocking.support.Ledger;
 import workshop.dblocking.support.Ledger.Transfer;
@@ -35,7 +33,9 @@ import workshop.dblocking.support.ObservedDataSource;
 import workshop.dblocking.support.SqlStates;
 import workshop.dblocking.support.TestDatabase;
 import workshop.dblocking.support.Unfinished;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
+import workshop.testkit.TimeFactor;
 
 /**
  * What every {@link TransferService} must do, whatever its locking strategy: the tests that
@@ -270,9 +270,8 @@ abstract class TransferServiceContract {
         TransferService service = newService(db.dataSource());
 
         List<Transfer> transfers = new ArrayList<>();
-        try (Background background = new Background("opposing-transfer")) {
-            Future<TransferResult> oneToTwo = background.start(() -> service.transfer(1, 2, 10));
-            Future<TransferResult> twoToOne = background.start(() -> service.transfer(2, 1, 20));
+        try (BlockingCall<TransferResult> oneToTwo = BlockingCall.start("transfer-1-to-2", () -> service.transfer(1, 2, 10));
+                BlockingCall<TransferResult> twoToOne = BlockingCall.start("transfer-2-to-1", () -> service.transfer(2, 1, 20))) {
             transfers.add(new Transfer(1, 2, 10, outcome(db, oneToTwo, "transfer(1 -> 2, 10)")));
             transfers.add(new Transfer(2, 1, 20, outcome(db, twoToOne, "transfer(2 -> 1, 20)")));
         }
@@ -350,9 +349,11 @@ abstract class TransferServiceContract {
         }
     }
 
-    private TransferResult outcome(TestDatabase db, Future<TransferResult> transfer, String what) throws Exception {
+    private TransferResult outcome(TestDatabase db, BlockingCall<TransferResult> transfer, String what) {
         try {
-            return Background.result(transfer, TestDatabase.LOCK_TIMEOUT.multipliedBy(2), what);
+            return transfer.assertFinishesWithin(TimeFactor.scaled(TestDatabase.LOCK_TIMEOUT.multipliedBy(2)), what
+                    + " did not return: two transfers that meet after their first row lock wait for each other until the"
+                    + " database's lock timeout or deadlock detection ends one of them.");
         } catch (RuntimeException e) {
             Unfinished.rethrowTodo(e);
             throw new AssertionFailedError(what + " threw " + SqlStates.explain(e) + hint(db, SqlStates.sqlExceptionIn(e)), e);

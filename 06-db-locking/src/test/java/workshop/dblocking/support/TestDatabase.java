@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
@@ -329,14 +328,6 @@ public final class TestDatabase implements AutoCloseable {
             }
         }
         return waiting;
-    }
-
-    /**
-     * Waits until some statement waits for a lock (returns it), or {@code task} finishes first (returns
-     * empty). Fails if neither happens within {@link #LOCK_WAIT_VISIBLE_WITHIN}.
-     */
-    public Optional<String> awaitLockWaitOrEnd(Future<?> task, String what) {
-        return awaitLockWaitOrEnd(task::isDone, what);
     }
 
     /**
