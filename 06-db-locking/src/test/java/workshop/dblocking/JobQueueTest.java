@@ -152,7 +152,7 @@ class JobQueueTest {
 
         try (BlockingCall<Optional<Job>> worker1 = BlockingCall.start("worker-1", () -> queue.claimNext("w1"))) {
             try {
-                if (!claimed.await(BlockingCall.PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!claimedOrEnded(claimed, worker1)) {
                     Optional<Job> result = worker1.assertFinishes("claimNext(\"w1\") neither wrote the jobs table nor"
                             + " returned");
                     throw new AssertionFailedError("claimNext(\"w1\") returned " + result + " without writing the jobs"
@@ -202,6 +202,21 @@ class JobQueueTest {
             assertThat(worker1.assertFinishes("claimNext(\"w1\") was let go to commit")).as(
                     "worker 1's claim, once let go to commit").contains(new Job(first, "first"));
         }
+    }
+
+    /** Waits until worker 1 has made its claim (true) or ended without one (false); fails if neither comes. */
+    private static boolean claimedOrEnded(CountDownLatch claimed, BlockingCall<?> worker) throws InterruptedException {
+        long deadline = System.nanoTime() + BlockingCall.PATIENCE.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (claimed.await(10, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (worker.isDone()) {
+                return claimed.getCount() == 0;
+            }
+        }
+        throw new AssertionFailedError("claimNext(\"w1\") neither wrote the jobs table nor returned within "
+                + BlockingCall.PATIENCE.toMillis() + " ms: is it waiting for a lock, or for a connection?");
     }
 
     @DatabaseTest
