@@ -1,7 +1,7 @@
 /*
  * Wrong: autocommit left on (no transaction)
  * Rejected by: PessimisticTransferServiceTest#aFailureInTheMiddleRollsBackEverythingAndReturnsTheConnection, PessimisticTransferServiceTest#locksBothRowsWithSelectForUpdateInAscendingIdOrder, PessimisticTransferServiceTest#moneyIsConservedWhileEightThreadsTransferAtRandom
- * Message: committed on its own
+ * Message: never made a second write in the same transaction
  */
 package workshop.dblocking;
 
