@@ -15,7 +15,11 @@ public class JobQueue {
 
     private final DataSource dataSource;
 
-    /** A queue that takes its connections from {@code dataSource}. */
+    /**
+     * A queue that takes its connections from {@code dataSource}.
+     *
+     * @throws NullPointerException if {@code dataSource} is null: at once, not at the first call
+     */
     public JobQueue(DataSource dataSource) {
         this.dataSource = dataSource;
     }
@@ -24,6 +28,7 @@ public class JobQueue {
      * Adds a pending job.
      *
      * @return the new job's id
+     * @throws NullPointerException if {@code payload} is null, before any SQL runs
      */
     public long enqueue(String payload) {
         throw new UnsupportedOperationException("TODO 06-db-locking exercise 3: JobQueue.enqueue()");
@@ -32,6 +37,8 @@ public class JobQueue {
     /**
      * Claims the oldest pending job for {@code worker} and marks it running, or returns empty if no
      * pending job is free. Never waits for a job that another worker is claiming at the same moment.
+     *
+     * @throws NullPointerException if {@code worker} is null, before any SQL runs
      */
     public Optional<Job> claimNext(String worker) {
         throw new UnsupportedOperationException("TODO 06-db-locking exercise 3: JobQueue.claimNext()");

@@ -17,7 +17,12 @@ public class OptimisticTransferService implements TransferService {
     private final DataSource dataSource;
     private final RetryPolicy retryPolicy;
 
-    /** A service that takes its connections from {@code dataSource} and retries as {@code retryPolicy} says. */
+    /**
+     * A service that takes its connections from {@code dataSource} and retries as {@code retryPolicy} says.
+     *
+     * @throws NullPointerException if {@code dataSource} or {@code retryPolicy} is null: at once, not at the
+     *         first transfer
+     */
     public OptimisticTransferService(DataSource dataSource, RetryPolicy retryPolicy) {
         this.dataSource = dataSource;
         this.retryPolicy = retryPolicy;

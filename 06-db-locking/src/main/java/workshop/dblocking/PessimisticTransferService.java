@@ -16,7 +16,11 @@ public class PessimisticTransferService implements TransferService {
 
     private final DataSource dataSource;
 
-    /** A service that takes its connections from {@code dataSource}. */
+    /**
+     * A service that takes its connections from {@code dataSource}.
+     *
+     * @throws NullPointerException if {@code dataSource} is null: at once, not at the first transfer
+     */
     public PessimisticTransferService(DataSource dataSource) {
         this.dataSource = dataSource;
     }

@@ -15,6 +15,11 @@ package workshop.dblocking;
  *       {@code ABORTED} was committed;</li>
  *   <li>{@link TransferResult.Status#CONFLICT}: the transfer gave up (optimistic locking only); nothing
  *       was written;</li>
+ *   <li>a transfer the source covers but whose destination balance would go beyond {@link Long#MAX_VALUE}
+ *       throws {@link ArithmeticException} with a message that says "overflow", decided on the balances
+ *       read in the transaction and before anything is written: nothing changes, not even the log (no
+ *       money is lost or created; {@code balance + amount} in Java would wrap around to a negative
+ *       number);</li>
  *   <li>a database failure is thrown as an unchecked exception whose cause is the
  *       {@link java.sql.SQLException}; the transaction was rolled back and the connection returned.</li>
  * </ul>
@@ -29,6 +34,8 @@ public interface TransferService {
      * @return what happened, and in how many database transactions it was tried
      * @throws IllegalArgumentException if {@code fromId == toId}, {@code amount <= 0}, or an account
      *         does not exist
+     * @throws ArithmeticException if the source covers {@code amount} but the destination's balance plus
+     *         {@code amount} would exceed {@link Long#MAX_VALUE} (an overflow); nothing was written
      */
     TransferResult transfer(long fromId, long toId, long amount);
 }

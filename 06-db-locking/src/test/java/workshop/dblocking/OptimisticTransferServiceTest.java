@@ -3,15 +3,8 @@ package workshop.dblocking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.atLeastOnce;
-import static org.mockito.Mockito.doAnswer;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.withSettings;
-import static org.mockito.Mockito.spy;
-import static org.mockito.Mockito.verify;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,23 +16,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.Future;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.mockito.MockMakers;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.TransferResult.Status;
-import workshop.dblocking.support.Background;
 import workshop.dblocking.support.DatabaseTest;
 import workshop.dblocking.support.Ledger;
 import workshop.dblocking.support.Ledger.Transfer;
 import workshop.dblocking.support.ObservedDataSource;
 import workshop.dblocking.support.TestDatabase;
 import workshop.dblocking.support.Unfinished;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.PassesOnSkeleton;
+import workshop.testkit.TimeFactor;
+import workshop.testkit.Timeouts;
 
 /** Exercise 2: README "2. OptimisticTransferService". The shared tests are in {@link TransferServiceContract}. */
 // Generous: a test that only checks arguments may still pay for starting H2, HikariCP or Mockito on a
@@ -111,31 +106,38 @@ class OptimisticTransferServiceTest extends TransferServiceContract {
         long lower = Math.min(from, to);
         long higher = Math.max(from, to);
         String call = "transfer(" + from + " -> " + to + ", " + amount + ")";
-        try (Background background = new Background("transfer"); Connection holder = db.connect()) {
-            holder.setAutoCommit(false);
-            addToBalance(holder, higher, 5);
-            Future<TransferResult> transfer = background.start(() -> service.transfer(from, to, amount));
+        BlockingCall<TransferResult> transfer = null;
+        try {
+            try (Connection holder = db.connect()) {
+                holder.setAutoCommit(false);
+                addToBalance(holder, higher, 5);
+                transfer = BlockingCall.start("transfer", () -> service.transfer(from, to, amount));
 
-            Optional<String> waiting = db.awaitLockWaitOrEnd(transfer, call + " while the test holds account " + higher
-                    + "'s row lock");
-            if (waiting.isEmpty()) {
-                if (transfer.state() == Future.State.FAILED) {
-                    Unfinished.rethrowTodo(transfer.exceptionNow());
+                Optional<String> waiting = db.awaitLockWaitOrEnd(transfer::isDone, call + " while the test holds account "
+                        + higher + "'s row lock");
+                if (waiting.isEmpty()) {
+                    Unfinished.rethrowTodo(transfer.failure());
+                    throw new AssertionFailedError(call + " finished (" + (transfer.failure() == null ? "returned"
+                            : "threw " + transfer.failure()) + ") while the test held an uncommitted change to account "
+                            + higher + ": it never wrote that row, so it cannot have moved the money.");
                 }
-                throw new AssertionFailedError(call + " finished (" + transfer.state() + ") while the test held an"
-                        + " uncommitted change to account " + higher + ": it never wrote that row, so it cannot have"
-                        + " moved the money.");
-            }
-            assertThat(db.isRowLockedByAnother("accounts", lower)).withFailMessage(
-                    "while %s waited to write account %d, account %d's row was not locked: it writes the higher id"
-                            + " first. A version-checked UPDATE locks its row like any other, so transfer(%d -> %d) and"
-                            + " transfer(%d -> %d) writing in opposite orders can deadlock. Write the lower id first,"
-                            + " whatever the direction of the transfer.", call, higher, lower, lower, higher, higher, lower)
-                    .isTrue();
+                assertThat(db.isRowLockedByAnother("accounts", lower)).withFailMessage(
+                        "while %s waited to write account %d, account %d's row was not locked: it writes the higher id"
+                                + " first. A version-checked UPDATE locks its row like any other, so transfer(%d -> %d) and"
+                                + " transfer(%d -> %d) writing in opposite orders can deadlock. Write the lower id first,"
+                                + " whatever the direction of the transfer.", call, higher, lower, lower, higher, higher,
+                        lower)
+                        .isTrue();
 
-            addToBalance(holder, 5, -5);
-            holder.commit();
-            return Background.result(transfer, Duration.ofSeconds(15), call);
+                addToBalance(holder, 5, -5);
+                holder.commit();
+            } // the test's connection closes first, so that a transfer still waiting for its lock can end
+            return transfer.assertFinishesWithin(TimeFactor.seconds(15), call + " should have finished once the test"
+                    + " committed its change to account " + higher + ".");
+        } finally {
+            if (transfer != null) {
+                transfer.close();
+            }
         }
     }
 
@@ -171,60 +173,83 @@ class OptimisticTransferServiceTest extends TransferServiceContract {
     @DatabaseTest
     void givesUpWithConflictAfterMaxAttemptsHavingWrittenNothing(TestDatabase db) throws Exception {
         db.createAccounts(100, 100);
-        Duration pause = Duration.ofMillis(60);
-        RetryPolicy policy = spy(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(1)));
-        doAnswer(call -> call.<Integer>getArgument(0) >= 2 ? pause : Duration.ZERO)
-                .when(policy).delayBeforeAttempt(anyInt(), any());
-        // Before each attempt's first write, another writer changes both rows: every attempt must lose.
+        // Full jitter: each pause is drawn from [0, PAUSE_CEILING]. The sum of the 8 pauses before attempts 2..9 is
+        // below half a ceiling with a probability of 0.5^8 / 8! (about 1 in 10 million).
+        Duration pauseCeiling = TimeFactor.scaled(Duration.ofMillis(100));
+        int maxAttempts = 9;
+        RetryPolicy policy = new RetryPolicy(maxAttempts, pauseCeiling, pauseCeiling);
+        // Before each attempt's first write, another writer changes both rows: every attempt must lose. An attempt
+        // beyond maxAttempts is let through, so that a service that ignores maxAttempts commits and is told so,
+        // instead of retrying for ever.
         AtomicInteger attemptsSeen = new AtomicInteger();
+        AtomicLong lastWriteEnded = new AtomicLong();
+        List<Duration> pauses = new CopyOnWriteArrayList<>();
         db.dataSource().listen(new ObservedDataSource.Listener() {
             @Override
             public void beforeExecute(ObservedDataSource.Execution execution) throws SQLException {
-                if (execution.isWrite() && execution.writesBefore() == 0 && execution.mentions("accounts")) {
-                    attemptsSeen.incrementAndGet();
+                if (!execution.isWrite() && execution.writesBefore() == 0 && execution.mentions("accounts")
+                        && lastWriteEnded.get() != 0) {
+                    pauses.add(Duration.ofNanos(System.nanoTime() - lastWriteEnded.getAndSet(0)));
+                }
+                if (execution.isWrite() && execution.writesBefore() == 0 && execution.mentions("accounts")
+                        && attemptsSeen.incrementAndGet() <= maxAttempts) {
                     try (Connection other = db.connect(); PreparedStatement bump = other.prepareStatement(
                             "UPDATE accounts SET version = version + 1 WHERE id IN (1, 2)")) {
                         bump.executeUpdate();
                     }
                 }
             }
+
+            @Override
+            public void afterExecute(ObservedDataSource.Execution execution) {
+                if (execution.isWrite() && execution.mentions("accounts")) {
+                    lastWriteEnded.set(System.nanoTime());
+                }
+            }
         });
         TransferService service = new OptimisticTransferService(db.dataSource(), policy);
 
-        long start = System.nanoTime();
         TransferResult result = service.transfer(1, 2, 30);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
 
+        assertThat(attemptsSeen.get()).withFailMessage(
+                "maxAttempts = %d, but the transfer made %d attempts (it returned %s): it ignores maxAttempts. Count"
+                        + " the attempts from 1 and stop after RetryPolicy.maxAttempts(), returning CONFLICT: under a"
+                        + " hot spot, a transfer that never gives up never returns. (The test let attempt %d through;"
+                        + " the transfer would otherwise have retried for ever.)", maxAttempts, attemptsSeen.get(), result,
+                maxAttempts + 1)
+                .isLessThanOrEqualTo(maxAttempts);
         assertThat(result).withFailMessage(
                 "every attempt found its rows changed since it read them (the test bumped both versions just before"
-                        + " each attempt's first write), so after maxAttempts = 4 the transfer must return CONFLICT after"
-                        + " 4 attempts; it returned %s after %d attempt(s) that wrote. %s", result, attemptsSeen.get(),
+                        + " each attempt's first write), so after maxAttempts = %d the transfer must return CONFLICT after"
+                        + " %d attempts; it returned %s after %d attempt(s) that wrote. %s", maxAttempts, maxAttempts,
+                result, attemptsSeen.get(),
                 result.status() == Status.COMMITTED && attemptsSeen.get() == 1
                         ? "It did not notice the change: UPDATE ... WHERE id = ? AND version = ?, and check that it"
                                 + " changed exactly one row."
                         : result.status() == Status.COMMITTED
                                 ? "A retry must read the rows again, in a new transaction (roll back the old one first)."
                                 : "")
-                .isEqualTo(new TransferResult(Status.CONFLICT, 4));
+                .isEqualTo(new TransferResult(Status.CONFLICT, maxAttempts));
         assertThat(attemptsSeen.get()).withFailMessage(
-                "the transfer returned CONFLICT after 4 attempts, but %d attempt(s) reached their first write",
-                attemptsSeen.get()).isEqualTo(4);
+                "the transfer returned CONFLICT after %d attempts, but %d attempt(s) reached their first write",
+                maxAttempts, attemptsSeen.get()).isEqualTo(maxAttempts);
         assertThat(db.balances()).withFailMessage(
                 "a transfer that gave up must have written nothing; the balances are %s instead of {1=100, 2=100}",
                 db.balances()).isEqualTo(Map.of(1L, 100L, 2L, 100L));
         assertThat(db.versions()).withFailMessage(
-                "expected versions {1=4, 2=4} (the test's 4 changes, nothing from the transfer), saw %s", db.versions())
-                .isEqualTo(Map.of(1L, 4L, 2L, 4L));
+                "expected versions {1=%d, 2=%d} (the test's %d changes, nothing from the transfer), saw %s", maxAttempts,
+                maxAttempts, maxAttempts, db.versions())
+                .isEqualTo(Map.of(1L, (long) maxAttempts, 2L, (long) maxAttempts));
         assertThat(db.log()).withFailMessage("a CONFLICT writes nothing, not even a log row; saw %s", db.log()).isEmpty();
-        for (int attempt = 2; attempt <= 4; attempt++) {
-            verify(policy, atLeastOnce().description("the transfer must ask its RetryPolicy how long to wait before attempt "
-                    + attempt + ": delayBeforeAttempt(" + attempt + ", random)")).delayBeforeAttempt(eq(attempt), any());
-        }
-        assertThat(took).withFailMessage(
-                "the RetryPolicy said to wait %d ms before each of attempts 2, 3 and 4, but the whole transfer took %d"
-                        + " ms: sleep for the delay it returns (backing off is what stops colliding writers from"
-                        + " colliding again at once)", pause.toMillis(), took.toMillis())
-                .isGreaterThanOrEqualTo(pause.multipliedBy(3));
+        Duration paused = pauses.stream().reduce(Duration.ZERO, Duration::plus);
+        assertThat(paused).withFailMessage(
+                "between its %d attempts the transfer paused %d ms in all (%s ms), where the RetryPolicy's delays, each"
+                        + " drawn from [0, %d ms], add up to about %d ms: it does not back off. Before each attempt from"
+                        + " the second on, sleep for retryPolicy.delayBeforeAttempt(attempt, random) (backing off is"
+                        + " what stops colliding writers from colliding again at once).", maxAttempts, paused.toMillis(),
+                pauses.stream().map(Duration::toMillis).toList(), pauseCeiling.toMillis(),
+                pauseCeiling.toMillis() * (maxAttempts - 1) / 2)
+                .isGreaterThanOrEqualTo(pauseCeiling.dividedBy(2));
     }
 
     @DatabaseTest
@@ -264,12 +289,77 @@ class OptimisticTransferServiceTest extends TransferServiceContract {
 
     @Test
     void rejectsANullRetryPolicy() {
-        DataSource dataSource = mock(DataSource.class, withSettings().mockMaker(MockMakers.PROXY));
-        assertThatExceptionOfType(NullPointerException.class).as("a service without a RetryPolicy")
-                .isThrownBy(() -> new OptimisticTransferService(dataSource, null));
+        DataSource dataSource = mock(DataSource.class);
+        assertRejectsNull("OptimisticTransferService's constructor", () -> new OptimisticTransferService(dataSource, null),
+                "RetryPolicy");
+    }
+
+    @DatabaseTest
+    void anInterruptDuringTheBackOffStopsTheTransferAndKeepsTheInterruptStatus(TestDatabase db) throws Exception {
+        db.createAccounts(100, 100);
+        // "As long as it takes": a delay far beyond what Duration.toNanos() can hold, so only the interrupt ends it.
+        RetryPolicy policy = new RetryPolicy(2, Timeouts.FOREVER, Timeouts.FOREVER);
+        AtomicInteger attempts = new AtomicInteger();
+        db.dataSource().listen(new ObservedDataSource.Listener() {
+            @Override
+            public void beforeExecute(ObservedDataSource.Execution execution) throws SQLException {
+                if (execution.isWrite() && execution.writesBefore() == 0 && execution.mentions("accounts")
+                        && attempts.incrementAndGet() == 1) {
+                    try (Connection other = db.connect(); PreparedStatement bump = other.prepareStatement(
+                            "UPDATE accounts SET version = version + 1 WHERE id IN (1, 2)")) {
+                        bump.executeUpdate();
+                    }
+                }
+            }
+        });
+        TransferService service = new OptimisticTransferService(db.dataSource(), policy);
+
+        try (BlockingCall<String> transfer = BlockingCall.start("transfer", () -> {
+            try {
+                return "returned " + service.transfer(1, 2, 30);
+            } catch (RuntimeException e) {
+                Unfinished.rethrowTodo(e);
+                return "threw " + e + (Thread.currentThread().isInterrupted() ? " (interrupt status set)" : "");
+            }
+        })) {
+            transfer.assertReaches(Thread.State.TIMED_WAITING, "transfer(1 -> 2, 30) lost attempt 1 and must sleep the"
+                    + " RetryPolicy's delay before attempt 2; its delays here are up to Duration.ofSeconds(Long.MAX_VALUE)");
+            transfer.thread().interrupt();
+            String outcome = transfer.assertFinishes("An interrupt during the back-off must stop the transfer: catch"
+                    + " InterruptedException around the sleep, restore the interrupt status, and throw.");
+            assertThat(outcome).withFailMessage(
+                    "transfer(1 -> 2, 30) was interrupted while it slept before attempt 2, and then %s. It must stop (throw"
+                            + " an unchecked exception, having written nothing) and leave the interrupt status set"
+                            + " (Thread.currentThread().interrupt() in the catch), so that its caller sees the interrupt.",
+                    outcome).startsWith("threw").endsWith("(interrupt status set)");
+        }
+        assertThat(attempts.get()).withFailMessage("after the interrupt the transfer made another attempt (%d in all)",
+                attempts.get()).isEqualTo(1);
+        assertThat(db.balances()).withFailMessage("an interrupted transfer must have written nothing; saw %s",
+                db.balances()).isEqualTo(Map.of(1L, 100L, 2L, 100L));
+        assertThat(db.log()).withFailMessage("an interrupted transfer must log nothing; saw %s", db.log()).isEmpty();
     }
 
     // ---- RetryPolicy: given complete; these tests show what it promises ----
+
+    @Test
+    @PassesOnSkeleton("RetryPolicy is given complete; this test shows that it takes any Duration")
+    void retryPolicyTakesHugeDurationsAndRefusesNegativeOnes() throws Exception {
+        RetryPolicy forever = new RetryPolicy(3, Timeouts.FOREVER, Timeouts.FOREVER);
+        for (int attempt : new int[] {2, 3, 64, Integer.MAX_VALUE}) {
+            Duration delay = Timeouts.assertReturnsAtOnce("RetryPolicy(3, FOREVER, FOREVER).delayBeforeAttempt(" + attempt
+                    + ", random)", () -> forever.delayBeforeAttempt(attempt, new SplittableRandom(attempt)));
+            assertThat(delay).as("the delay before attempt %d with Duration.ofSeconds(Long.MAX_VALUE) as base and cap:"
+                    + " somewhere in [0, cap], saturated rather than overflowing", attempt)
+                    .isBetween(Duration.ZERO, Timeouts.FOREVER);
+        }
+        assertThat(catchThrowable(() -> new RetryPolicy(3, Timeouts.MOST_NEGATIVE, Duration.ZERO)))
+                .as("RetryPolicy(3, Duration.ofSeconds(Long.MIN_VALUE), ZERO): a negative baseDelay is refused, as the"
+                        + " Javadoc says").isInstanceOf(IllegalArgumentException.class);
+        assertThat(catchThrowable(() -> new RetryPolicy(3, Duration.ZERO, Timeouts.MOST_NEGATIVE)))
+                .as("RetryPolicy(3, ZERO, Duration.ofSeconds(Long.MIN_VALUE)): a maxDelay below baseDelay is refused, as"
+                        + " the Javadoc says").isInstanceOf(IllegalArgumentException.class);
+    }
 
     @Test
     @PassesOnSkeleton("RetryPolicy is given complete; this test shows the backoff your service is to use")

@@ -5,23 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.TransferResult.Status;
-import workshop.dblocking.support.Background;
 import workshop.dblocking.support.DatabaseTest;
 import workshop.dblocking.support.TestDatabase;
 import workshop.dblocking.support.Unfinished;
 import workshop.testkit.Concurrently;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.PassesOnSkeleton;
+import workshop.testkit.TimeFactor;
 
 /** Exercise 1: README "1. PessimisticTransferService". The shared tests are in {@link TransferServiceContract}. */
 // Generous: a test that only checks arguments may still pay for starting H2, HikariCP or Mockito on a
@@ -79,45 +78,52 @@ class PessimisticTransferServiceTest extends TransferServiceContract {
         long lower = Math.min(from, to);
         long higher = Math.max(from, to);
         String call = "transfer(" + from + " -> " + to + ", " + amount + ")";
-        try (Background background = new Background("transfer"); Connection holder = db.lockRow("accounts", higher)) {
-            Future<TransferResult> transfer = background.start(() -> service.transfer(from, to, amount));
+        BlockingCall<TransferResult> transfer = null;
+        try {
+            try (Connection holder = db.lockRow("accounts", higher)) {
+                transfer = BlockingCall.start("transfer", () -> service.transfer(from, to, amount));
 
-            Optional<String> waiting = db.awaitLockWaitOrEnd(transfer, call + " while the test holds account " + higher
-                    + "'s row lock");
-            if (waiting.isEmpty()) {
-                if (transfer.state() == Future.State.FAILED) {
-                    Unfinished.rethrowTodo(transfer.exceptionNow());
+                Optional<String> waiting = db.awaitLockWaitOrEnd(transfer::isDone, call + " while the test holds account "
+                        + higher + "'s row lock");
+                if (waiting.isEmpty()) {
+                    Unfinished.rethrowTodo(transfer.failure());
+                    throw new AssertionFailedError(call + " finished (" + describe(transfer) + ") while the test held a"
+                            + " lock on account " + higher + ": it never locked that row, so it read and wrote a balance"
+                            + " another transaction was changing. Lock both rows with SELECT ... FOR UPDATE before"
+                            + " reading their balances.");
                 }
-                throw new AssertionFailedError(call + " finished (" + describe(transfer) + ") while the test held a lock"
-                        + " on account " + higher + ": it never locked that row, so it read and wrote a balance another"
-                        + " transaction was changing. Lock both rows with SELECT ... FOR UPDATE before reading their"
-                        + " balances.");
-            }
-            assertThat(waiting.get()).withFailMessage(
-                    "while the test held account %d's row lock, %s waited for it in `%s`, not in a SELECT ... FOR"
-                            + " UPDATE: it read the balance without locking the row, so the balance it checked may be"
-                            + " gone by the time it writes (two transfers can both see enough money and both spend"
-                            + " it). Read each balance with SELECT ... FOR UPDATE.", higher, call, waiting.get())
-                    .matches(SELECT_FOR_UPDATE);
-            assertThat(db.isRowLockedByAnother("accounts", lower)).withFailMessage(
-                    "while %s waited for account %d's row lock, account %d's row was not locked: it locks the"
-                            + " higher id first. Then transfer(%d -> %d) and transfer(%d -> %d) at the same time can each"
-                            + " hold one row and wait for the other: a deadlock. Lock the lower id first, whatever the"
-                            + " direction of the transfer.", call, higher, lower, lower, higher, higher, lower)
-                    .isTrue();
+                assertThat(waiting.get()).withFailMessage(
+                        "while the test held account %d's row lock, %s waited for it in `%s`, not in a SELECT ... FOR"
+                                + " UPDATE: it read the balance without locking the row, so the balance it checked may be"
+                                + " gone by the time it writes (two transfers can both see enough money and both spend"
+                                + " it). Read each balance with SELECT ... FOR UPDATE.", higher, call, waiting.get())
+                        .matches(SELECT_FOR_UPDATE);
+                assertThat(db.isRowLockedByAnother("accounts", lower)).withFailMessage(
+                        "while %s waited for account %d's row lock, account %d's row was not locked: it locks the"
+                                + " higher id first. Then transfer(%d -> %d) and transfer(%d -> %d) at the same time can"
+                                + " each hold one row and wait for the other: a deadlock. Lock the lower id first,"
+                                + " whatever the direction of the transfer.", call, higher, lower, lower, higher, higher,
+                        lower)
+                        .isTrue();
 
-            moveMoney(holder, higher, 5, 80);
-            holder.commit();
-            return Background.result(transfer, Duration.ofSeconds(15), call);
+                moveMoney(holder, higher, 5, 80);
+                holder.commit();
+            } // the test's connection closes first, so that a transfer still waiting for its lock can end
+            return transfer.assertFinishesWithin(TimeFactor.seconds(15), call + " should have finished once the test"
+                    + " committed and let go of account " + higher + "'s row.");
+        } finally {
+            if (transfer != null) {
+                transfer.close();
+            }
         }
     }
 
-    private static String describe(Future<TransferResult> transfer) {
-        return switch (transfer.state()) {
-            case SUCCESS -> "it returned " + transfer.resultNow();
-            case FAILED -> "it threw " + transfer.exceptionNow();
-            default -> transfer.state().toString();
-        };
+    private static String describe(BlockingCall<TransferResult> transfer) {
+        if (!transfer.isDone()) {
+            return "still running";
+        }
+        return transfer.failure() != null ? "it threw " + transfer.failure()
+                : "it returned " + transfer.assertFinishes("it has ended");
     }
 
     private static void moveMoney(Connection connection, long from, long to, long amount) throws SQLException {

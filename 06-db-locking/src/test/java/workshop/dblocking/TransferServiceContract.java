@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
-import static org.mockito.Mockito.withSettings;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -19,16 +18,13 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.mockito.MockMakers;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.TransferResult.Status;
-import workshop.dblocking.support.Background;
 import workshop.dblocking.support.DatabaseTest;
 import workshop.dblocking.support.Ledger;
 import workshop.dblocking.support.Ledger.Transfer;
@@ -37,7 +33,9 @@ import workshop.dblocking.support.ObservedDataSource;
 import workshop.dblocking.support.SqlStates;
 import workshop.dblocking.support.TestDatabase;
 import workshop.dblocking.support.Unfinished;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
+import workshop.testkit.TimeFactor;
 
 /**
  * What every {@link TransferService} must do, whatever its locking strategy: the tests that
@@ -167,6 +165,66 @@ abstract class TransferServiceContract {
     }
 
     @DatabaseTest
+    void aTransferThatWouldOverflowTheDestinationIsRefusedBeforeAnythingIsWritten(TestDatabase db) throws Exception {
+        long nearlyFull = Long.MAX_VALUE - 5;
+        db.createAccounts(10, nearlyFull, Long.MAX_VALUE, 1);
+        TransferService service = newService(db.dataSource());
+
+        assertRefusedAsOverflow(db, service, 1, 2, 10, "account 2 holds Long.MAX_VALUE - 5");
+        assertRefusedAsOverflow(db, service, 3, 4, Long.MAX_VALUE, "account 3 holds Long.MAX_VALUE, account 4 holds 1");
+        assertThat(db.accounts().values()).withFailMessage(
+                "a transfer refused as an overflow must change nothing: no balance, no version; saw %s", db.accounts())
+                .containsExactly(new TestDatabase.Account(1, 10, 0), new TestDatabase.Account(2, nearlyFull, 0),
+                        new TestDatabase.Account(3, Long.MAX_VALUE, 0), new TestDatabase.Account(4, 1, 0));
+        assertThat(db.log()).withFailMessage(
+                "a transfer refused as an overflow must write nothing, not even a log row (it is refused, like an"
+                        + " unknown account, not decided like insufficient funds); saw %s", db.log()).isEmpty();
+
+        // Up to the limit, and no further, is fine; an amount of Long.MAX_VALUE the source lacks is a decision.
+        List<TransferResult> results = List.of(service.transfer(3, 4, Long.MAX_VALUE - 1), service.transfer(1, 2, 5),
+                service.transfer(1, 3, Long.MAX_VALUE));
+        assertThat(results).withFailMessage(
+                "transfer(3 -> 4, Long.MAX_VALUE - 1) and transfer(1 -> 2, 5) fill accounts 4 and 2 up to exactly"
+                        + " Long.MAX_VALUE (allowed: COMMITTED), and transfer(1 -> 3, Long.MAX_VALUE) from a balance of 5 is"
+                        + " INSUFFICIENT_FUNDS; they returned %s", results)
+                .containsExactly(new TransferResult(Status.COMMITTED, 1), new TransferResult(Status.COMMITTED, 1),
+                        new TransferResult(Status.INSUFFICIENT_FUNDS, 1));
+        assertThat(db.balances()).withFailMessage(
+                "expected balances {1=5, 2=Long.MAX_VALUE, 3=1, 4=Long.MAX_VALUE}, saw %s", db.balances())
+                .isEqualTo(Map.of(1L, 5L, 2L, Long.MAX_VALUE, 3L, 1L, 4L, Long.MAX_VALUE));
+    }
+
+    /** Fails, saying what happened instead, unless the transfer throws ArithmeticException saying "overflow". */
+    private void assertRefusedAsOverflow(TestDatabase db, TransferService service, long from, long to, long amount,
+            String situation) {
+        String call = "transfer(" + from + " -> " + to + ", " + (amount == Long.MAX_VALUE ? "Long.MAX_VALUE" : amount) + ")";
+        String advice = " The destination's new balance would exceed Long.MAX_VALUE: refuse the transfer before writing"
+                + " anything. Check `toBalance > Long.MAX_VALUE - amount` (toBalance + amount itself wraps around to a"
+                + " negative number in Java) and throw an ArithmeticException whose message says \"overflow\""
+                + " (" + readme() + ", and the contract on TransferService).";
+        TransferResult result;
+        try {
+            result = service.transfer(from, to, amount);
+        } catch (ArithmeticException e) {
+            assertThat(String.valueOf(e.getMessage())).withFailMessage(
+                    "%s (%s) threw ArithmeticException(\"%s\"): right, but the message should say that the"
+                            + " destination's balance would overflow (the word \"overflow\", the account and the amount).",
+                    call, situation, e.getMessage()).containsIgnoringCase("overflow");
+            return;
+        } catch (RuntimeException e) {
+            Unfinished.rethrowTodo(e);
+            SQLException sql = SqlStates.sqlExceptionIn(e);
+            throw new AssertionFailedError(call + " (" + situation + ") threw " + e.getClass().getSimpleName() + " ("
+                    + SqlStates.explain(e) + ") instead of reporting an overflow." + (sql == null ? ""
+                            : " The database refused a write (a balance out of BIGINT's range, or wrapped around to a"
+                                    + " negative number and caught by CHECK (balance >= 0)): the transfer did not"
+                                    + " check first.") + advice, e);
+        }
+        throw new AssertionFailedError(call + " (" + situation + ") returned " + result + " instead of being refused"
+                + " as an overflow: money would have been created or lost." + advice);
+    }
+
+    @DatabaseTest
     void allSqlIsParameterized(TestDatabase db) throws Exception {
         long from = 7_919_001;
         long to = 7_919_002;
@@ -212,9 +270,8 @@ abstract class TransferServiceContract {
         TransferService service = newService(db.dataSource());
 
         List<Transfer> transfers = new ArrayList<>();
-        try (Background background = new Background("opposing-transfer")) {
-            Future<TransferResult> oneToTwo = background.start(() -> service.transfer(1, 2, 10));
-            Future<TransferResult> twoToOne = background.start(() -> service.transfer(2, 1, 20));
+        try (BlockingCall<TransferResult> oneToTwo = BlockingCall.start("transfer-1-to-2", () -> service.transfer(1, 2, 10));
+                BlockingCall<TransferResult> twoToOne = BlockingCall.start("transfer-2-to-1", () -> service.transfer(2, 1, 20))) {
             transfers.add(new Transfer(1, 2, 10, outcome(db, oneToTwo, "transfer(1 -> 2, 10)")));
             transfers.add(new Transfer(2, 1, 20, outcome(db, twoToOne, "transfer(2 -> 1, 20)")));
         }
@@ -229,7 +286,7 @@ abstract class TransferServiceContract {
 
     @Test
     void rejectsBadArgumentsBeforeAnySqlRuns() {
-        DataSource dataSource = mock(DataSource.class, withSettings().mockMaker(MockMakers.PROXY));
+        DataSource dataSource = mock(DataSource.class);
         TransferService service = newService(dataSource);
 
         assertThatExceptionOfType(IllegalArgumentException.class).as("transfer(1 -> 1, 10): to the same account")
@@ -241,11 +298,27 @@ abstract class TransferServiceContract {
         assertThat(mockingDetails(dataSource).getInvocations()).withFailMessage(
                 "the service used its DataSource (%s) for arguments it must reject first: check them before taking a"
                         + " connection", mockingDetails(dataSource).getInvocations()).isEmpty();
-        assertThatExceptionOfType(NullPointerException.class).as("a service without a DataSource")
-                .isThrownBy(() -> newService(null));
+        assertRejectsNull("the service's constructor", () -> newService(null), "DataSource");
     }
 
     // ---- helpers ----
+
+    /**
+     * Fails with an explanation unless {@code call} throws NullPointerException at once: a constructor that keeps a
+     * null would fail much later, at the first transfer, far from the mistake.
+     */
+    static void assertRejectsNull(String what, Runnable call, String parameter) {
+        Throwable thrown = catchThrowable(call::run);
+        Unfinished.rethrowTodo(thrown);
+        if (!(thrown instanceof NullPointerException)) {
+            throw new AssertionFailedError(what + " was given a null " + parameter + " and " + (thrown == null
+                    ? "accepted it" : "threw " + thrown) + ": it must throw NullPointerException at once (as its"
+                    + " Javadoc says), or the mistake shows up only at the first call, far from where it"
+                    + " was made. Objects.requireNonNull(" + Character.toLowerCase(parameter.charAt(0))
+                    + parameter.substring(1) + ", \"" + Character.toLowerCase(parameter.charAt(0)) + parameter.substring(1)
+                    + "\") does it.", thrown);
+        }
+    }
 
     /** Each of THREADS threads makes {@code perThread} random transfers among accounts 1..accounts. */
     List<Transfer> randomTransfers(TestDatabase db, TransferService service, int accounts, int perThread, long maxAmount) {
@@ -276,9 +349,11 @@ abstract class TransferServiceContract {
         }
     }
 
-    private TransferResult outcome(TestDatabase db, Future<TransferResult> transfer, String what) throws Exception {
+    private TransferResult outcome(TestDatabase db, BlockingCall<TransferResult> transfer, String what) {
         try {
-            return Background.result(transfer, TestDatabase.LOCK_TIMEOUT.multipliedBy(2), what);
+            return transfer.assertFinishesWithin(TimeFactor.scaled(TestDatabase.LOCK_TIMEOUT.multipliedBy(2)), what
+                    + " did not return: two transfers that meet after their first row lock wait for each other until the"
+                    + " database's lock timeout or deadlock detection ends one of them.");
         } catch (RuntimeException e) {
             Unfinished.rethrowTodo(e);
             throw new AssertionFailedError(what + " threw " + SqlStates.explain(e) + hint(db, SqlStates.sqlExceptionIn(e)), e);

@@ -23,6 +23,9 @@ import workshop.dblocking.TransferResult.Status;
  * transaction ends, and a second writer waits for it. So the two rows are written in ascending id order,
  * as in {@link PessimisticTransferService}, or two transfers in opposite directions could deadlock.
  *
+ * <p>A transfer that would take the destination's balance beyond {@code Long.MAX_VALUE} is refused with an
+ * {@link ArithmeticException} before anything is written ({@code balance + amount} would wrap around in Java).
+ *
  * <p>Transactions the database aborts to resolve a conflict (SQLState {@code 40001}, serialization
  * failure, which is also how H2 reports a deadlock; {@code 40P01}, PostgreSQL's deadlock) are retried
  * like a version conflict. Every other failure rolls back and is thrown.
@@ -46,7 +49,12 @@ public class OptimisticTransferService implements TransferService {
     private final DataSource dataSource;
     private final RetryPolicy retryPolicy;
 
-    /** A service that takes its connections from {@code dataSource} and retries as {@code retryPolicy} says. */
+    /**
+     * A service that takes its connections from {@code dataSource} and retries as {@code retryPolicy} says.
+     *
+     * @throws NullPointerException if {@code dataSource} or {@code retryPolicy} is null: at once, not at the
+     *         first transfer
+     */
     public OptimisticTransferService(DataSource dataSource, RetryPolicy retryPolicy) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
@@ -126,6 +134,12 @@ public class OptimisticTransferService implements TransferService {
         if (from.balance() < amount) {
             log(connection, fromId, toId, amount, "ABORTED", attempt);
             return Optional.of(new TransferResult(Status.INSUFFICIENT_FUNDS, attempt));
+        }
+        if (to.balance() > Long.MAX_VALUE - amount) {
+            // to.balance() + amount would wrap around to a negative number in Java.
+            throw new ArithmeticException("transfer of " + amount + " from account " + fromId + " to account " + toId
+                    + " refused: account " + toId + "'s balance " + to.balance() + " plus " + amount + " would overflow"
+                    + " (more than Long.MAX_VALUE = " + Long.MAX_VALUE + "); nothing was written");
         }
         // Write in ascending id order: a version-checked UPDATE locks its row like any other.
         Snapshot lower = fromId < toId ? from : to;

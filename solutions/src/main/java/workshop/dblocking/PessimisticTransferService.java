@@ -18,6 +18,10 @@ import workshop.dblocking.TransferResult.Status;
  * that need the same two rows therefore queue for the lower one; neither can hold one row while
  * waiting for the other, so they never deadlock.
  *
+ * <p>A transfer that would take the destination's balance beyond {@code Long.MAX_VALUE} is refused with an
+ * {@link ArithmeticException} before anything is written: the database would refuse the update anyway (a
+ * numeric overflow), but only after the source was debited, and its error would not say why.
+ *
  * <p>Every balance update also increments the row's {@code version}, so optimistic writers
  * ({@link OptimisticTransferService}) notice the change and the two strategies can share the table.
  *
@@ -35,7 +39,11 @@ public class PessimisticTransferService implements TransferService {
 
     private final DataSource dataSource;
 
-    /** A service that takes its connections from {@code dataSource}. */
+    /**
+     * A service that takes its connections from {@code dataSource}.
+     *
+     * @throws NullPointerException if {@code dataSource} is null: at once, not at the first transfer
+     */
     public PessimisticTransferService(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
@@ -73,15 +81,26 @@ public class PessimisticTransferService implements TransferService {
         long lowerBalance = lockAndReadBalance(connection, lowerId);
         long higherBalance = lockAndReadBalance(connection, higherId);
         long fromBalance = fromId == lowerId ? lowerBalance : higherBalance;
+        long toBalance = toId == lowerId ? lowerBalance : higherBalance;
 
         if (fromBalance < amount) {
             log(connection, fromId, toId, amount, "ABORTED");
             return new TransferResult(Status.INSUFFICIENT_FUNDS, 1);
         }
+        if (toBalance > Long.MAX_VALUE - amount) {
+            throw overflow(fromId, toId, amount, toBalance);
+        }
         addToBalance(connection, fromId, -amount);
         addToBalance(connection, toId, amount);
         log(connection, fromId, toId, amount, "COMMITTED");
         return new TransferResult(Status.COMMITTED, 1);
+    }
+
+    /** Why a transfer that would take the destination's balance beyond {@code Long.MAX_VALUE} is refused. */
+    private static ArithmeticException overflow(long fromId, long toId, long amount, long toBalance) {
+        return new ArithmeticException("transfer of " + amount + " from account " + fromId + " to account " + toId
+                + " refused: account " + toId + "'s balance " + toBalance + " plus " + amount + " would overflow (more"
+                + " than Long.MAX_VALUE = " + Long.MAX_VALUE + "); nothing was written");
     }
 
     /** Locks the account's row until the transaction ends and returns its balance. */

@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -331,15 +331,15 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     /**
-     * Waits until some statement waits for a lock (returns it), or {@code task} finishes first (returns
-     * empty). Fails if neither happens within {@link #LOCK_WAIT_VISIBLE_WITHIN}.
+     * Waits until some statement waits for a lock (returns it), or {@code finished} says the call under
+     * test ended first (returns empty). Fails if neither happens within {@link #LOCK_WAIT_VISIBLE_WITHIN}.
      */
-    public Optional<String> awaitLockWaitOrEnd(Future<?> task, String what) {
+    public Optional<String> awaitLockWaitOrEnd(BooleanSupplier finished, String what) {
         List<String> seen = new ArrayList<>();
         try {
             Awaitility.await(what).atMost(LOCK_WAIT_VISIBLE_WITHIN).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
                     .until(() -> {
-                        if (task.isDone()) {
+                        if (finished.getAsBoolean()) {
                             return true;
                         }
                         List<String> waiting = statementsWaitingForLocks();
