@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
 import workshop.testkit.PassesOnSkeleton;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 1: README "1. BankAccount". */
 @Param(name = "amount", gen = IntGen.class, conf = "1:3")
@@ -137,7 +137,7 @@ public class BankAccountTest {
 
     @Test
     @Order(4)
-    @Timeout(60)
+    @TimeLimit(60)
     void behavesAsIfOneOperationRanAtATime() {
         try {
             LincheckBudget.modelChecking().check(getClass());

@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import org.junit.jupiter.api.Timeout;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
+import workshop.testkit.TimeLimit;
 
 /**
  * What every {@link Counter} must do; {@link LockCounterTest}, {@link StripedCounterTest} and
@@ -129,7 +129,7 @@ public abstract class CounterContract {
     }
 
     @Test
-    @Timeout(60)
+    @TimeLimit(60)
     void behavesAsIfOneOperationRanAtATime() {
         Counter single = newCounterForModelChecking();
         single.increment();

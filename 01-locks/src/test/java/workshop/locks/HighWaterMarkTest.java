@@ -12,9 +12,9 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import org.junit.jupiter.api.Timeout;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 5: README "5. HighWaterMark". */
 @Param(name = "value", gen = LongGen.class, conf = "1:6")
@@ -104,7 +104,7 @@ public class HighWaterMarkTest {
     }
 
     @Test
-    @Timeout(60)
+    @TimeLimit(60)
     void behavesAsIfOneOperationRanAtATime() {
         HighWaterMark single = new HighWaterMark();
         single.record(4);

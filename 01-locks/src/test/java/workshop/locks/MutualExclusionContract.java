@@ -10,12 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
-import org.junit.jupiter.api.Timeout;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.Timeouts;
+import workshop.testkit.TimeLimit;
 
 /**
  * What every lock in this module must do: {@link SimpleMutexTest} and {@link SimpleReentrantLockTest}
@@ -102,7 +102,7 @@ public abstract class MutualExclusionContract {
     }
 
     @Test
-    @Timeout(60)
+    @TimeLimit(60)
     void tryLockNeverLetsTwoThreadsInUnderAnyInterleaving() {
         LockUnderTest lock = newLock();
         assertThat(lock.tryLock()).withFailMessage("tryLock() of a new, free %s returned false", lockName()).isTrue();

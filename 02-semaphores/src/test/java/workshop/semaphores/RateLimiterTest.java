@@ -10,10 +10,10 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import workshop.semaphores.support.FakeTicker;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 4: README "4. RateLimiter". Time comes from a {@link FakeTicker}: exact counts, no sleeps. */
 class RateLimiterTest {
@@ -190,7 +190,7 @@ class RateLimiterTest {
     }
 
     @Test
-    @Timeout(60)
+    @TimeLimit(60)
     void behavesAsIfOneCallRanAtATimeUnderEveryInterleaving() {
         assertThat(new RateLimiter(1, 3, new FakeTicker()).tryAcquire()).withFailMessage("tryAcquire() on a new, full"
                 + " RateLimiter(1, 3) returned false: it starts full").isTrue(); // fail fast before the model checker

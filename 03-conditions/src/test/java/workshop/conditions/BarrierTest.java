@@ -13,12 +13,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.BusyWait;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
 import workshop.testkit.Timeouts;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 3: README "3. Barrier". */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
@@ -79,7 +79,7 @@ class BarrierTest {
 
     @Test
     @Order(4)
-    @Timeout(20)
+    @TimeLimit(20)
     void isReusableForAThousandGenerationsInLockstep() {
         int parties = 4;
         int generations = 1_000;
@@ -181,7 +181,7 @@ class BarrierTest {
 
     @Test
     @Order(7)
-    @Timeout(30) // a waiter that swallows the interrupt is reported after 5 s, then closing it takes up to 5 s more
+    @TimeLimit(30) // a waiter that swallows the interrupt is reported after 5 s, then closing it takes up to 5 s more
     void anInterruptedPartyThrowsAndTheOthersKeepWaiting() {
         Barrier barrier = new Barrier(3);
         AtomicReference<Throwable> thrown = new AtomicReference<>();

@@ -15,13 +15,13 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.BusyWait;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.ThreadReports;
 import workshop.testkit.Timeouts;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 2: README "2. BoundedBuffer". */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
@@ -293,7 +293,7 @@ class BoundedBufferTest {
 
     @Test
     @Order(13)
-    @Timeout(20)
+    @TimeLimit(20)
     void manyWaitingProducersAndConsumersNeverAllFallAsleep() {
         BoundedBuffer<Integer> buffer = new BoundedBuffer<>(1);
         exchange(buffer, 6, 6, 1_000);
@@ -302,7 +302,7 @@ class BoundedBufferTest {
 
     @Test
     @Order(14)
-    @Timeout(30) // a waiter that swallows the interrupt is reported after 5 s, then closing it takes up to 5 s more
+    @TimeLimit(30) // a waiter that swallows the interrupt is reported after 5 s, then closing it takes up to 5 s more
     void anInterruptedTakeThrowsInterruptedException() {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         AtomicReference<Throwable> thrown = new AtomicReference<>();

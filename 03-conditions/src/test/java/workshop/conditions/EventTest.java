@@ -11,11 +11,11 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.BusyWait;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.Timeouts;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 1: README "1. Event". */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
@@ -203,7 +203,7 @@ class EventTest {
 
     @Test
     @Order(10)
-    @Timeout(30) // a waiter that swallows the interrupt is reported after 5 s, then closing it takes up to 5 s more
+    @TimeLimit(30) // a waiter that swallows the interrupt is reported after 5 s, then closing it takes up to 5 s more
     void anInterruptedWaiterThrowsInterruptedException() {
         Event event = new Event();
         for (boolean timed : new boolean[] {false, true}) {

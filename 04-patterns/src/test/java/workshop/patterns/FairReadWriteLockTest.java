@@ -16,11 +16,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 import workshop.testkit.SpuriousWakeups;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 3: README "3. FairReadWriteLock". */
 class FairReadWriteLockTest {
@@ -143,7 +143,7 @@ class FairReadWriteLockTest {
     }
 
     @Test
-    @Timeout(30)
+    @TimeLimit(30)
     void aWriterAndAReaderArrivingTogetherNeverOverlap() {
         AtomicInteger writerInside = new AtomicInteger();
         AtomicInteger readersInside = new AtomicInteger();
@@ -197,7 +197,7 @@ class FairReadWriteLockTest {
      * writes; a correct lock runs all {@link #LONG_WRITES} (about a second).
      */
     @Test
-    @Timeout(30)
+    @TimeLimit(30)
     void aReaderIsInsideFromTheMomentItIsLetInNotAStepLater() {
         AtomicInteger writerInside = new AtomicInteger();
         AtomicInteger readersInside = new AtomicInteger();

@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.TimeFactor;
 import workshop.testkit.Timeouts;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 1: README "1. JoinableQueue". */
 class JoinableQueueTest {
@@ -242,7 +242,7 @@ class JoinableQueueTest {
     }
 
     @Test
-    @Timeout(30)
+    @TimeLimit(30)
     void racingTaskDoneCallsAcceptOnlyAsManyAsItemsTaken() throws InterruptedException {
         // Every round, threads on every core call taskDone() at once on a queue with one taken item:
         // exactly one call may succeed.

@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
@@ -27,6 +26,7 @@ import workshop.testkit.Concurrently;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.TimeFactor;
 import workshop.testkit.Timeouts;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 5: README "5. SimpleFuture". */
 class SimpleFutureTest {
@@ -206,7 +206,7 @@ class SimpleFutureTest {
     }
 
     @Test
-    @Timeout(30)
+    @TimeLimit(30)
     void racingCompletionsHaveExactlyOneWinner() {
         List<SimpleFuture<Integer>> futures = new ArrayList<>(ROUNDS);
         for (int r = 0; r < ROUNDS; r++) {
@@ -318,7 +318,7 @@ class SimpleFutureTest {
     }
 
     @Test
-    @Timeout(30)
+    @TimeLimit(30)
     void racingRegistrationAndCompletionRunEveryCallbackExactlyOnce() {
         List<SimpleFuture<Integer>> futures = new ArrayList<>(ROUNDS);
         for (int r = 0; r < ROUNDS; r++) {

@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.support.DatabaseKind;
 import workshop.dblocking.support.DatabaseTest;
@@ -29,11 +28,12 @@ import workshop.dblocking.support.Unfinished;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
 import workshop.testkit.TimeFactor;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 3: README "3. JobQueue". */
 // Generous: a test that only checks arguments may still pay for starting H2, HikariCP or Mockito on a
 // loaded machine. Lock waits are bounded by the databases' lock timeout, not by this.
-@Timeout(30)
+@TimeLimit(30)
 class JobQueueTest {
 
     private static final int WORKERS = 4;
@@ -220,7 +220,7 @@ class JobQueueTest {
     }
 
     @DatabaseTest
-    @Timeout(60)
+    @TimeLimit(60)
     void fourWorkersCompleteEveryJobExactlyOnce(TestDatabase db) throws Exception {
         JobQueue queue = new JobQueue(db.dataSource());
         List<Long> ids = new ArrayList<>();

@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.TransferResult.Status;
 import workshop.dblocking.support.DatabaseTest;
@@ -35,11 +34,12 @@ import workshop.testkit.BlockingCall;
 import workshop.testkit.PassesOnSkeleton;
 import workshop.testkit.TimeFactor;
 import workshop.testkit.Timeouts;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 2: README "2. OptimisticTransferService". The shared tests are in {@link TransferServiceContract}. */
 // Generous: a test that only checks arguments may still pay for starting H2, HikariCP or Mockito on a
 // loaded machine. Lock waits are bounded by the databases' lock timeout, not by this.
-@Timeout(30)
+@TimeLimit(30)
 class OptimisticTransferServiceTest extends TransferServiceContract {
 
     /** Generous enough that the shared tests' random transfers practically never give up. */
@@ -253,7 +253,7 @@ class OptimisticTransferServiceTest extends TransferServiceContract {
     }
 
     @DatabaseTest
-    @Timeout(60)
+    @TimeLimit(60)
     void conflictsReallyHappenUnderAHotSpotAndAreRetried(TestDatabase db) throws Exception {
         Map<Long, Long> initial = db.createAccounts(1_000, 1_000);
         // Every transfer pauses between reading its rows and writing them, as real code does some work there.

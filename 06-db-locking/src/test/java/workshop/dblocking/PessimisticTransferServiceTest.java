@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.TransferResult.Status;
 import workshop.dblocking.support.DatabaseTest;
@@ -21,11 +20,12 @@ import workshop.testkit.Concurrently;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.PassesOnSkeleton;
 import workshop.testkit.TimeFactor;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 1: README "1. PessimisticTransferService". The shared tests are in {@link TransferServiceContract}. */
 // Generous: a test that only checks arguments may still pay for starting H2, HikariCP or Mockito on a
 // loaded machine. Lock waits are bounded by the databases' lock timeout, not by this.
-@Timeout(30)
+@TimeLimit(30)
 class PessimisticTransferServiceTest extends TransferServiceContract {
 
     private static final Pattern SELECT_FOR_UPDATE =

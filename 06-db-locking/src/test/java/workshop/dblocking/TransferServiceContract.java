@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 import workshop.dblocking.TransferResult.Status;
 import workshop.dblocking.support.DatabaseTest;
@@ -36,6 +35,7 @@ import workshop.dblocking.support.Unfinished;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
 import workshop.testkit.TimeFactor;
+import workshop.testkit.TimeLimit;
 
 /**
  * What every {@link TransferService} must do, whatever its locking strategy: the tests that
@@ -247,7 +247,7 @@ abstract class TransferServiceContract {
     }
 
     @DatabaseTest
-    @Timeout(60)
+    @TimeLimit(60)
     void moneyIsConservedWhileEightThreadsTransferAtRandom(TestDatabase db) throws Exception {
         long[] balances = new long[ACCOUNTS];
         Arrays.fill(balances, INITIAL_BALANCE);

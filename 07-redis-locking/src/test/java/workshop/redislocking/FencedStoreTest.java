@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import workshop.testkit.Concurrently;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 4: README "4. FencedLock, FencedStore" (the store; FencedLockTest tests the lock). */
 class FencedStoreTest {
@@ -36,7 +36,7 @@ class FencedStoreTest {
     }
 
     @Test
-    @Timeout(40)
+    @TimeLimit(40)
     void aStaleWriterNeverLandsAfterANewerOneUnderContention() {
         // Every round, threads on every core write at once with tokens 1..n: the write with the highest
         // token is always accepted, and nothing with a lower token may land after it.

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.RedisClient;
 import workshop.redislocking.support.CommandLog;
 import workshop.redislocking.support.CommandLog.Command;
@@ -27,6 +26,7 @@ import workshop.redislocking.support.Secrets;
 import workshop.redislocking.support.TokenChecks;
 import workshop.redislocking.support.Waiting;
 import workshop.testkit.Concurrently;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 1: README "1. RedisLock". */
 @RedisTest
@@ -237,7 +237,7 @@ class RedisLockTest {
     }
 
     @OnEachRedis
-    @Timeout(30)
+    @TimeLimit(30)
     void tokensAreUniqueAndCarryAtLeast128RandomBits(Redis redis) throws Exception {
         int threads = 4;
         int perThread = 2_500;

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.RedisClient;
 import workshop.redislocking.support.CommandLog;
 import workshop.redislocking.support.CommandLog.Command;
@@ -17,6 +16,7 @@ import workshop.redislocking.support.Redis;
 import workshop.redislocking.support.RedisTest;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
+import workshop.testkit.TimeLimit;
 
 /** Exercise 5: README "5. RedisTransferService". */
 @RedisTest
@@ -34,13 +34,13 @@ class RedisTransferServiceTest {
     }
 
     @OnEachRedis
-    @Timeout(30)
+    @TimeLimit(30)
     void transfersUnderTwoLocksFromEightThreadsConserveMoneyAndNeverOverdraw(Redis redis) throws Exception {
         runRandomTransfers(redis, RedisTransferService::transfer, 40);
     }
 
     @OnEachRedis
-    @Timeout(30)
+    @TimeLimit(30)
     void theScriptedTransferConservesMoneyAndNeverOverdrawsWithoutALock(Redis redis) throws Exception {
         runRandomTransfers(redis, RedisTransferService::transferAtomically, 150);
     }
@@ -103,7 +103,7 @@ class RedisTransferServiceTest {
     }
 
     @OnEachRedis
-    @Timeout(30)
+    @TimeLimit(30)
     void opposingTransfersNeverDeadlock(Redis redis) throws Exception {
         List<String> accounts = openAccounts(redis);
         redis.set(accounts.get(0), "1000000");

@@ -140,14 +140,28 @@ public final class WrongSolutionRunner {
         }
     }
 
+    /**
+     * Compiles the wrong class into a copy of the module's reference classes, its own reference's classes (nested
+     * ones included) removed first: the result looks like the module's build output with one class replaced, as
+     * a test that loads the classes again from their location (a second "process") expects.
+     */
     private String compile(WrongSolution wrong, String packageName, Path work, Path classes) throws IOException {
         Path source = work.resolve("src").resolve(packageName.replace('.', '/')).resolve(wrong.className() + ".java");
         Files.createDirectories(source.getParent());
         Files.copy(wrong.file(), source);
-        Files.createDirectories(classes);
+        copyTree(referenceClasses, classes);
+        Path packageDir = classes.resolve(packageName.replace('.', '/'));
+        try (Stream<Path> files = Files.list(packageDir)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.equals(wrong.className() + ".class") || name.startsWith(wrong.className() + "$")) {
+                    Files.delete(file);
+                }
+            }
+        }
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        String classpath = referenceClasses + File.pathSeparator + System.getProperty("java.class.path");
+        String classpath = classes + File.pathSeparator + System.getProperty("java.class.path");
         try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
             List<String> options = List.of("--release", "21", "-proc:none", "-nowarn", "-g", "-encoding", "UTF-8",
                     "-implicit:none", "-sourcepath", "", "-d", classes.toString(), "-classpath", classpath);
@@ -164,7 +178,7 @@ public final class WrongSolutionRunner {
 
     /** Runs the named tests once against the wrong class; null when they rejected it as the header says. */
     private String runOnce(WrongSolution wrong, String packageName, Path wrongClasses) throws Exception {
-        URL[] urls = {wrongClasses.toUri().toURL(), referenceClasses.toUri().toURL(), testClasses.toUri().toURL()};
+        URL[] urls = {wrongClasses.toUri().toURL(), testClasses.toUri().toURL()};
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         try (URLClassLoader loader = new URLClassLoader("wrong-solution", urls, WrongSolutionRunner.class.getClassLoader())) {
@@ -269,6 +283,19 @@ public final class WrongSolutionRunner {
         }
         String oneLine = text.replace('\n', ' ').strip();
         return oneLine.length() <= 240 ? oneLine : oneLine.substring(0, 237) + "...";
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
