@@ -1,9 +1,3 @@
-/*
- * Wrong: the claim locks every pending job (`FOR UPDATE SKIP LOCKED` without `LIMIT 1`) and takes the first
- * Rejected by: JobQueueTest#whileOneWorkerSitsBetweenItsClaimAndItsCommitAnotherGetsTheNextJob
- * Message: locked more than the one job it took
- * Caught by: `whileOneWorkerSitsBetweenItsClaimAndItsCommitAnotherGetsTheNextJob`, on PostgreSQL only (H2 locks every pending row its index finds even for the right query)
- */
 package workshop.dblocking;
 
 import java.sql.Connection;
@@ -32,7 +26,7 @@ public class JobQueue {
 
     private static final String ENQUEUE = "INSERT INTO jobs (payload, status) VALUES (?, 'PENDING')";
     private static final String LOCK_OLDEST_PENDING =
-            "SELECT id, payload FROM jobs WHERE status = 'PENDING' ORDER BY id FOR UPDATE SKIP LOCKED";
+            "SELECT id, payload FROM jobs WHERE status = 'PENDING' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED";
     private static final String MARK_RUNNING =
             "UPDATE jobs SET status = 'RUNNING', claimed_by = ?, claimed_at = CURRENT_TIMESTAMP WHERE id = ?";
     private static final String MARK_DONE =
