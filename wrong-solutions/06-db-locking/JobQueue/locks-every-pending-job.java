@@ -2,6 +2,7 @@
  * Wrong: the claim locks every pending job (`FOR UPDATE SKIP LOCKED` without `LIMIT 1`) and takes the first
  * Rejected by: JobQueueTest#whileOneWorkerSitsBetweenItsClaimAndItsCommitAnotherGetsTheNextJob
  * Message: locked more than the one job it took
+ * Needs: WORKSHOP_POSTGRES_URL
  * Caught by: `whileOneWorkerSitsBetweenItsClaimAndItsCommitAnotherGetsTheNextJob`, on PostgreSQL only (H2 locks every pending row its index finds even for the right query)
  */
 package workshop.dblocking;

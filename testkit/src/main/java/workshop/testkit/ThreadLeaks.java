@@ -21,7 +21,8 @@ public final class ThreadLeaks {
                     + "|JNA Cleaner|Notification Thread|Signal Dispatcher|Finalizer|Reference Handler"
                     + "|surefire-.*|ping-.*|" + WorkshopExtension.RUNNER_PREFIX + ".*"
                     + "|.*[Ll]incheck.*|FixedActiveThreadsExecutor.*|testcontainers-.*|ducttape-.*"
-                    + "|Read-Poller|Write-Poller|InnocuousThread-.*|MemoryPoolMXBean.*|Keep-Alive-.*");
+                    + "|Read-Poller|Write-Poller|InnocuousThread-.*|MemoryPoolMXBean.*|Keep-Alive-.*"
+                    + "|PostgreSQL-JDBC-Cleaner");
 
     /** Threads a failed test left behind: reported with that failure, never again. */
     private static final Set<Long> ABANDONED = ConcurrentHashMap.newKeySet();

@@ -30,43 +30,17 @@ public final class Timeouts {
 
     /**
      * Calls {@code call} (which passes {@link #FOREVER} or {@link #MOST_NEGATIVE} to the code under test, and is
-     * expected not to wait) on the test thread, so that what it takes (a lock, a permit) belongs to the test thread
-     * and the test can give it back; returns its result, and fails with an explanation if it throws
-     * {@link ArithmeticException}. A call that waits instead is ended by the test's time limit, with a report.
+     * expected not to wait) on a thread of its own, so that a call on a lock the test thread holds is a call by
+     * another thread; returns its result. Fails with an explanation if it throws {@link ArithmeticException}, or if
+     * it is still waiting after {@link BlockingCall#PATIENCE}. What the call takes (a lock) belongs to that thread,
+     * which has ended: give it back in the call itself.
      */
     public static <T> T assertReturnsAtOnce(String what, Callable<T> call) throws Exception {
-        Thread caller = Thread.currentThread();
-        java.util.concurrent.atomic.AtomicBoolean gaveUp = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.CountDownLatch returned = new java.util.concurrent.CountDownLatch(1);
-        // If the call waits after all, an interrupt ends an interruptible wait with the explanation below; an
-        // uninterruptible one runs into the test's time limit, which reports where the thread is.
-        Thread watchdog = Thread.ofPlatform().daemon().name("returns-at-once watchdog").start(() -> {
-            try {
-                if (!returned.await(BlockingCall.PATIENCE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    gaveUp.set(true);
-                    caller.interrupt();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
         try {
-            return call.call();
-        } catch (InterruptedException e) {
-            if (gaveUp.get()) {
-                throw new AssertionFailedError(what + " should not wait at all, but it was still waiting after "
-                        + BlockingCall.PATIENCE.toMillis() + " ms. A timeout of zero or less means \"do not wait\"; a"
-                        + " huge one must not overflow into a negative deadline.", e);
-            }
-            throw e;
+            return BlockingCall.within(what, BlockingCall.PATIENCE, what + " should not wait at all: a timeout of zero"
+                    + " or less means \"do not wait\", and a huge one must not overflow into a negative deadline.", call);
         } catch (ArithmeticException e) {
             throw new AssertionFailedError(what + " threw " + e + "." + SATURATE, e);
-        } finally {
-            returned.countDown();
-            BlockingCall.joins(watchdog, BlockingCall.PATIENCE);
-            if (gaveUp.get()) {
-                Thread.interrupted(); // the watchdog's interrupt, if the call did not consume it
-            }
         }
     }
 

@@ -16,14 +16,31 @@ import java.util.stream.Stream;
  * (wrong-solutions/README.md).
  */
 record WrongSolution(Path file, String module, String className, String slug, String wrong, List<String> rejectedBy,
-        String message, String caughtBy) {
+        String message, String caughtBy, String needs) {
 
-    private static final Pattern FIELD = Pattern.compile("^\\s*\\*\\s*(Wrong|Rejected by|Message|Caught by):\\s*(.*?)\\s*$");
+    private static final Pattern FIELD = Pattern.compile("^\\s*\\*\\s*(Wrong|Rejected by|Message|Caught by|Needs):\\s*(.*?)\\s*$");
     private static final Pattern TEST = Pattern.compile("[A-Z]\\w*#\\w+");
 
     /** A short name for reports: {@code BankAccount/lock-on-deposit-only}. */
     String name() {
         return className + "/" + slug;
+    }
+
+    /**
+     * Why it cannot be judged here, or empty: {@code Needs: WORKSHOP_POSTGRES_URL} names a setting (environment
+     * variable, or the system property of the same name in lower case with dots) without which the tests that
+     * reject it do not run.
+     */
+    java.util.Optional<String> missingSetting() {
+        if (needs.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        String property = needs.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+        String value = System.getenv(needs);
+        if (value == null || value.isBlank()) {
+            value = System.getProperty(property);
+        }
+        return value == null || value.isBlank() ? java.util.Optional.of(needs) : java.util.Optional.empty();
     }
 
     /** The test classes named in {@link #rejectedBy}. */
@@ -55,6 +72,7 @@ record WrongSolution(Path file, String module, String className, String slug, St
         String rejected = null;
         String message = null;
         String caughtBy = "";
+        String needs = "";
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (line.startsWith("package ")) {
                 break;
@@ -65,6 +83,7 @@ record WrongSolution(Path file, String module, String className, String slug, St
                     case "Wrong" -> wrong = m.group(2);
                     case "Rejected by" -> rejected = m.group(2);
                     case "Message" -> message = m.group(2);
+                    case "Needs" -> needs = m.group(2);
                     default -> caughtBy = m.group(2);
                 }
             }
@@ -92,6 +111,6 @@ record WrongSolution(Path file, String module, String className, String slug, St
             throw new IllegalArgumentException(where + "declares no class " + className + " (the folder's name): a wrong"
                     + " solution replaces the reference class it is filed under");
         }
-        return new WrongSolution(file, module, className, slug, wrong, List.copyOf(tests), message, caughtBy);
+        return new WrongSolution(file, module, className, slug, wrong, List.copyOf(tests), message, caughtBy, needs);
     }
 }

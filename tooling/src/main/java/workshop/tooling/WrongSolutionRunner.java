@@ -76,8 +76,12 @@ public final class WrongSolutionRunner {
         System.exit(allRejected ? 0 : 1);
     }
 
-    /** The outcome of one wrong solution. */
-    record Verdict(WrongSolution wrongSolution, int rejectedRuns, String problem) {
+    /** The outcome of one wrong solution; {@code skipped} names the missing setting it needs. */
+    record Verdict(WrongSolution wrongSolution, int rejectedRuns, String problem, String skipped) {
+        Verdict(WrongSolution wrongSolution, int rejectedRuns, String problem) {
+            this(wrongSolution, rejectedRuns, problem, null);
+        }
+
         boolean rejected(int runs) {
             return problem == null && rejectedRuns == runs;
         }
@@ -91,6 +95,13 @@ public final class WrongSolutionRunner {
         long start = System.nanoTime();
         for (WrongSolution wrong : all) {
             long one = System.nanoTime();
+            java.util.Optional<String> missing = wrong.missingSetting();
+            if (missing.isPresent()) {
+                verdicts.add(new Verdict(wrong, 0, null, missing.get()));
+                out.printf(Locale.ROOT, "[wrong solutions] %s %-58s skipped: the tests that reject it need %s%n",
+                        moduleName, wrong.name(), missing.get());
+                continue;
+            }
             Verdict verdict = judge(wrong, exercises);
             verdicts.add(verdict);
             out.printf(Locale.ROOT, "[wrong solutions] %s %-58s %s (%.1f s)%n", moduleName, wrong.name(),
@@ -98,18 +109,24 @@ public final class WrongSolutionRunner {
                             : "NOT REJECTED: " + verdict.problem(), (System.nanoTime() - one) / 1e9);
         }
         long rejected = verdicts.stream().filter(v -> v.rejected(runs)).count();
-        out.printf(Locale.ROOT, "[wrong solutions] %s: %d of %d rejected (%d runs each) in %.0f s%n", moduleName, rejected,
-                all.size(), runs, (System.nanoTime() - start) / 1e9);
+        long skipped = verdicts.stream().filter(v -> v.skipped() != null).count();
+        out.printf(Locale.ROOT, "[wrong solutions] %s: %d of %d rejected (%d runs each)%s in %.0f s%n", moduleName,
+                rejected, all.size() - skipped, runs, skipped == 0 ? "" : ", " + skipped + " skipped",
+                (System.nanoTime() - start) / 1e9);
         Path report = module.resolve("target/wrong-solutions.tsv");
         Files.createDirectories(report.getParent());
         StringBuilder tsv = new StringBuilder("#module\twrong solution\trejected runs\truns\tproblem\n");
         for (Verdict v : verdicts) {
+            if (v.skipped() != null) {
+                tsv.append("#skipped\t").append(v.wrongSolution().name()).append("\tneeds ").append(v.skipped()).append('\n');
+                continue;
+            }
             tsv.append(String.join("\t", moduleName, v.wrongSolution().name(), Integer.toString(v.rejectedRuns()),
                     Integer.toString(runs), v.problem() == null ? "" : v.problem().replace('\t', ' ').replace('\n', ' ')))
                     .append('\n');
         }
         Files.writeString(report, tsv, StandardCharsets.UTF_8);
-        return rejected == all.size();
+        return rejected + skipped == all.size();
     }
 
     private Verdict judge(WrongSolution wrong, Exercises exercises) throws Exception {
