@@ -265,12 +265,16 @@ public final class ModuleCheck {
             while (todo.find()) {
                 todos++;
                 String where = module.relativize(file) + ": \"" + todo.group() + "\"";
-                String expectedSection = sectionOf.get(todo.group(3));
+                // The class named, or (for a nested type such as DeadlockDetector's DeadlockCycle) the file's class.
+                String fileClass = file.getFileName().toString().replace(".java", "");
+                String expectedSection = sectionOf.containsKey(todo.group(3)) ? sectionOf.get(todo.group(3))
+                        : sectionOf.get(fileClass);
                 if (!todo.group(1).equals(moduleName)) {
                     problems.add(where + " names module " + todo.group(1) + ", not " + moduleName);
                 }
                 if (expectedSection == null) {
-                    problems.add(where + " names " + todo.group(3) + ", which exercises.txt does not declare");
+                    problems.add(where + " names " + todo.group(3) + ", which exercises.txt does not declare (nor "
+                            + fileClass + ", the file's class)");
                 } else if (!expectedSection.equals(todo.group(2))) {
                     problems.add(where + " says exercise " + todo.group(2) + ", but exercises.txt and the README put "
                             + todo.group(3) + " in section " + expectedSection);

@@ -135,6 +135,7 @@ public final class WatchMode {
             Thread current = Thread.currentThread();
             ClassLoader previous = current.getContextClassLoader();
             current.setContextClassLoader(loader);
+            LincheckCaches.forgetModuleClasses(); // the classes are new: Lincheck must instrument them afresh
             SwappableSystemLoader.use(loader); // Lincheck finds the test classes through the system class loader
             try {
                 List<DiscoverySelector> selectors = new ArrayList<>();

@@ -200,6 +200,7 @@ public final class WrongSolutionRunner {
         ClassLoader previous = current.getContextClassLoader();
         try (URLClassLoader loader = new URLClassLoader("wrong-solution", urls, WrongSolutionRunner.class.getClassLoader())) {
             current.setContextClassLoader(loader);
+            LincheckCaches.forgetModuleClasses();
             SwappableSystemLoader.use(loader);
             List<DiscoverySelector> selectors = new ArrayList<>();
             for (String test : wrong.rejectedBy()) {
