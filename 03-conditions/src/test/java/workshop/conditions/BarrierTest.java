@@ -181,7 +181,7 @@ class BarrierTest {
 
     @Test
     @Order(7)
-    @TimeLimit(30) // a waiter that swallows the interrupt is reported after 5 s, then closing it takes up to 5 s more
+    @TimeLimit(30) // a waiter that swallows the interrupt is reported after BlockingCall.PATIENCE; room to spare
     void anInterruptedPartyThrowsAndTheOthersKeepWaiting() {
         Barrier barrier = new Barrier(3);
         AtomicReference<Throwable> thrown = new AtomicReference<>();

@@ -302,7 +302,7 @@ class BoundedBufferTest {
 
     @Test
     @Order(14)
-    @TimeLimit(30) // a waiter that swallows the interrupt is reported after 5 s, then closing it takes up to 5 s more
+    @TimeLimit(30) // a waiter that swallows the interrupt is reported after BlockingCall.PATIENCE; room to spare
     void anInterruptedTakeThrowsInterruptedException() {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         AtomicReference<Throwable> thrown = new AtomicReference<>();

@@ -203,7 +203,7 @@ class EventTest {
 
     @Test
     @Order(10)
-    @TimeLimit(30) // a waiter that swallows the interrupt is reported after 5 s, then closing it takes up to 5 s more
+    @TimeLimit(30) // a waiter that swallows the interrupt is reported after BlockingCall.PATIENCE; room to spare
     void anInterruptedWaiterThrowsInterruptedException() {
         Event event = new Event();
         for (boolean timed : new boolean[] {false, true}) {

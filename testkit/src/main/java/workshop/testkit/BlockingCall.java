@@ -41,8 +41,11 @@ import org.opentest4j.AssertionFailedError;
  */
 public final class BlockingCall<T> implements AutoCloseable {
 
-    /** How long a released call may take to end. */
-    public static final Duration PATIENCE = TimeFactor.seconds(5);
+    /**
+     * How long a released call may take to end: a thousand times what it needs on a quiet machine, and what a
+     * wrong solution's missed signal costs before it is reported (WORKSHOP_TIME_FACTOR stretches it).
+     */
+    public static final Duration PATIENCE = TimeFactor.seconds(2);
 
     /** How long a thread may take to reach a blocked state: far more than it needs, far less than a timed wait's 5 s. */
     public static final Duration BLOCKS_WITHIN = TimeFactor.seconds(2);
