@@ -237,7 +237,9 @@ class BarrierTest {
                     + " await() before it and got InterruptedException: that call must not count as an arrival"
                     + " (throw before you count, as lockInterruptibly() does)");
             int lastIndex = BlockingCall.within("last", LIMIT, "the second party must pass at once: it opens the"
-                    + " barrier.", barrier::await);
+                    + " barrier. It waits as if it were the first of a new generation: the interrupted caller's call"
+                    + " was counted, and it must not count as an arrival (throw before you count, as"
+                    + " lockInterruptibly() does).", barrier::await);
             int firstIndex = first.assertFinishes("the second party arrived, but the first was not released.");
             assertThat(List.of(firstIndex, lastIndex)).withFailMessage("arrival indices (first, last) after an"
                     + " interrupted caller were %s, expected [1, 0]: the interrupted call must not count",
