@@ -33,7 +33,13 @@ public class StripedMapTest {
             long end = System.nanoTime() + KEEP_GOING.toNanos();
             for (int i = 0; i < 20_000 || System.nanoTime() - end < 0; i++) {
                 int w = (i + t * 7) % words;
-                counts.merge("word" + w, 1, Integer::sum);
+                try {
+                    counts.merge("word" + w, 1, Integer::sum);
+                } catch (java.util.ConcurrentModificationException e) {
+                    throw new AssertionError("merge(\"word" + w + "\") threw ConcurrentModificationException: two"
+                            + " threads changed one stripe's HashMap at the same time, so its updates were lost or its"
+                            + " structure broken. Take the stripe's lock around every access to its map.", e);
+                }
                 mine[w]++;
             }
             return mine;
