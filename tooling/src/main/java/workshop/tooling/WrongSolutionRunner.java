@@ -43,7 +43,8 @@ import workshop.testkit.Exercises;
  * named test failed on every run and that a failure message contained the named fragment.
  *
  * <p>Writes {@code target/wrong-solutions.tsv} and prints one line per wrong solution and a total. Started by
- * {@link WrongSolutionsLauncher}. Arguments: module directory, project root, runs.
+ * {@link WrongSolutionsLauncher}. Arguments: module directory, project root, runs, and optionally which wrong
+ * solutions ({@code all}, or a name or the start of one).
  */
 public final class WrongSolutionRunner {
 
@@ -56,13 +57,15 @@ public final class WrongSolutionRunner {
     private final Path module;
     private final Path root;
     private final int runs;
+    private final String only;
     private final Path referenceClasses;
     private final Path testClasses;
 
-    private WrongSolutionRunner(Path module, Path root, int runs) {
+    private WrongSolutionRunner(Path module, Path root, int runs, String only) {
         this.module = module;
         this.root = root;
         this.runs = runs;
+        this.only = only;
         this.referenceClasses = module.resolve("target/solution-classes");
         this.testClasses = module.resolve("target/test-classes");
     }
@@ -72,7 +75,8 @@ public final class WrongSolutionRunner {
         Path root = Path.of(args[1]).toAbsolutePath().normalize();
         int runs = Integer.parseInt(args[2]);
         System.setProperty("workshop.progress.quiet", "true");
-        boolean allRejected = new WrongSolutionRunner(module, root, runs).runAll();
+        String only = args.length > 3 && !args[3].isBlank() ? args[3].strip() : "all";
+        boolean allRejected = new WrongSolutionRunner(module, root, runs, only).runAll();
         System.exit(allRejected ? 0 : 1);
     }
 
@@ -89,7 +93,14 @@ public final class WrongSolutionRunner {
 
     private boolean runAll() throws Exception {
         String moduleName = module.getFileName().toString();
-        List<WrongSolution> all = WrongSolution.of(root, moduleName);
+        List<WrongSolution> all = WrongSolution.of(root, moduleName).stream()
+                .filter(w -> only.equals("all") || w.name().startsWith(only))
+                .toList();
+        if (all.isEmpty()) {
+            out.printf(Locale.ROOT, "[wrong solutions] %s: no wrong solution's name starts with '%s' (see wrong-solutions/%s)%n",
+                    moduleName, only, moduleName);
+            return false;
+        }
         Exercises exercises = Exercises.read(module.resolve(Exercises.FILE_NAME));
         List<Verdict> verdicts = new ArrayList<>();
         long start = System.nanoTime();
