@@ -98,8 +98,11 @@ public class MemoizerTest {
                         + ". get() of a key not yet computed must run the function.");
             }
             try (BlockingCall<String> other = BlockingCall.start("asks-for-other", () -> memoizer.get("other"))) {
-                slowResult = slow.assertFinishes("get(\"slow\") should end once its computation returns.");
-                other.assertFinishes("get(\"other\") should end once its computation returns.");
+                // The computation of "slow" gives up on "other" after `patience` at the latest: wait longer than that,
+                // so that a lock around every computation is reported as such (below), not as a hang.
+                Duration slowEnds = patience.plus(BlockingCall.PATIENCE);
+                slowResult = slow.assertFinishesWithin(slowEnds, "get(\"slow\") should end once its computation returns.");
+                other.assertFinishesWithin(slowEnds, "get(\"other\") should end once its computation returns.");
             }
         }
         assertThat(slowResult).withFailMessage(
