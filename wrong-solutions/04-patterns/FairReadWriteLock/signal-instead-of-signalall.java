@@ -1,8 +1,8 @@
 /*
  * Wrong: `signal()` instead of `signalAll()` (the woken thread is often not the one whose turn it is)
- * Rejected by: FairReadWriteLockTest#aWriterHoldsTheLockAlone, FairReadWriteLockTest#aWaitingReaderGetsInWhileWritersKeepArriving
+ * Rejected by: FairReadWriteLockTest#aReleaseWakesTheThreadWhoseTurnItIsEvenWhenOthersWaitAheadOfIt
  * Message: did not finish
- * Caught by: `aWriterHoldsTheLockAlone` (threads stuck: a report of where they wait), `aWaitingReaderGetsInWhileWritersKeepArriving`
+ * Caught by: `aReleaseWakesTheThreadWhoseTurnItIsEvenWhenOthersWaitAheadOfIt` (a reader stuck: a report of where it waits; also `aWriterHoldsTheLockAlone` and `aWaitingReaderGetsInWhileWritersKeepArriving` on most runs)
  */
 package workshop.patterns;
 

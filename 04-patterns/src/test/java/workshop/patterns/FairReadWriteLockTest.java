@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -496,6 +500,108 @@ class FairReadWriteLockTest {
         } catch (IllegalMonitorStateException alreadyReleasedOrTakenOver) {
             // reported by the test's own assertion
         }
+    }
+
+    /**
+     * Four threads in line: the test thread reads, then a writer, then two readers wait. The writer's turn comes
+     * first; the first waiting reader, woken meanwhile, finds the writer inside and goes back to wait, now behind
+     * the second one. When the writer leaves, a single signal() wakes the second reader, whose turn it is not: it
+     * goes back to wait, and nobody wakes the first. The test waits until each thread is back asleep on the
+     * condition before it moves on, so every run sees that order.
+     */
+    @Test
+    void aReleaseWakesTheThreadWhoseTurnItIsEvenWhenOthersWaitAheadOfIt() throws InterruptedException {
+        CountDownLatch writerIn = new CountDownLatch(1);
+        CountDownLatch writerMayLeave = new CountDownLatch(1);
+        lock.acquireRead(); // the test thread is first in line
+        boolean readHeld = true;
+        List<BlockingCall<Void>> waiters = new ArrayList<>();
+        try {
+            BlockingCall<Void> writer = BlockingCall.run("writer", () -> {
+                lock.acquireWrite();
+                try {
+                    writerIn.countDown();
+                    writerMayLeave.await();
+                } finally {
+                    lock.releaseWrite();
+                }
+            });
+            waiters.add(writer);
+            assertAsleepOnACondition(writer, "acquireWrite() while the test thread holds the read lock");
+            for (int r = 1; r <= 2; r++) {
+                BlockingCall<Void> reader = BlockingCall.run("reader-" + r, () -> {
+                    lock.acquireRead();
+                    lock.releaseRead();
+                });
+                waiters.add(reader);
+                assertAsleepOnACondition(reader, "acquireRead() behind a waiting writer");
+            }
+            BlockingCall<Void> firstReader = waiters.get(1);
+            long firstReaderWaits = waitedCount(firstReader.thread());
+
+            lock.releaseRead();
+            readHeld = false;
+            assertThat(writerIn.await(BlockingCall.PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).withFailMessage(
+                    "The test thread, first in line, released its read lock, and the writer waiting next did not get"
+                            + " in within %d ms: releaseRead() must wake the waiting threads.", BlockingCall.PATIENCE.toMillis())
+                    .isTrue();
+            // Only if woken, "reader-1" sees the writer inside and waits again: for a wrong lock, now behind "reader-2".
+            awaitAsleepAgain(firstReader, firstReaderWaits);
+            assertAsleepOnACondition(waiters.get(2), "acquireRead() while a writer holds the lock");
+
+            writerMayLeave.countDown();
+            for (BlockingCall<Void> waiter : waiters) {
+                waiter.assertFinishes("The writer left; \"reader-1\" (next in line) and then \"reader-2\" must get in, but"
+                        + " this thread did not finish. A single signal() wakes one waiting thread, the one that has"
+                        + " waited longest on the condition: here \"reader-2\", whose turn it is not (\"reader-1\" went"
+                        + " back to wait behind it). It checks its turn, waits again, and nobody wakes \"reader-1\"."
+                        + " When the thread that may go next is not the one a signal picks, wake them all: signalAll().");
+            }
+        } finally {
+            if (readHeld) {
+                lock.releaseRead();
+            }
+            writerMayLeave.countDown();
+            waiters.forEach(BlockingCall::close);
+        }
+    }
+
+    /**
+     * Waits until {@code call} sleeps waiting for a signal (a Condition or a monitor), not for a mutex: a thread
+     * parked in {@code lock()} has the lock itself as its blocker.
+     */
+    private static void assertAsleepOnACondition(BlockingCall<Void> call, String whatItWaitsFor) {
+        call.assertReaches(Thread.State.WAITING, whatItWaitsFor);
+        long deadline = System.nanoTime() + BlockingCall.BLOCKS_WITHIN.toNanos();
+        while (!asleepOnACondition(call.thread())) {
+            if (System.nanoTime() - deadline > 0 || call.isDone()) {
+                call.assertReaches(Thread.State.WAITING, whatItWaitsFor + ", asleep until signalled");
+                return; // waits for the mutex all along: the check below reports whatever comes of it
+            }
+            LockSupport.parkNanos(1_000_000); // a polling interval, not synchronization
+        }
+    }
+
+    /** Waits until {@code call} has woken (it waited more than {@code waitsBefore} times) and sleeps on a condition again. */
+    private static void awaitAsleepAgain(BlockingCall<Void> call, long waitsBefore) {
+        long deadline = System.nanoTime() + BlockingCall.PATIENCE.toNanos();
+        while (!(waitedCount(call.thread()) > waitsBefore && asleepOnACondition(call.thread())) && !call.isDone()) {
+            if (System.nanoTime() - deadline > 0) {
+                return; // never woken: the writer's admission signalled someone else; the final check tells
+            }
+            LockSupport.parkNanos(1_000_000); // a polling interval, not synchronization
+        }
+    }
+
+    private static boolean asleepOnACondition(Thread thread) {
+        return thread.getState() == Thread.State.WAITING
+                && !(LockSupport.getBlocker(thread) instanceof AbstractQueuedSynchronizer);
+    }
+
+    /** How many times {@code thread} has gone to sleep waiting (parks and monitor waits alike). */
+    private static long waitedCount(Thread thread) {
+        ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(thread.threadId());
+        return info == null ? -1 : info.getWaitedCount();
     }
 
     @Test
