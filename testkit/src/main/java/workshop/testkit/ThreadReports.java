@@ -25,6 +25,9 @@ public final class ThreadReports {
     /** How many stack frames of each thread a report shows. */
     private static final int FRAMES_SHOWN = 8;
 
+    /** Threads described in full in one report; a report on hundreds would take seconds and bury the first ones. */
+    private static final int MAX_DESCRIBED = 16;
+
     private ThreadReports() {
     }
 
@@ -114,7 +117,12 @@ public final class ThreadReports {
     /** Describes where each of the given threads stands: state, lock awaited and its owner, stack. */
     public static String describe(Collection<Thread> threads) {
         StringBuilder report = new StringBuilder();
+        int described = 0;
         for (Thread thread : threads) {
+            if (described++ == MAX_DESCRIBED) { // a pool of hundreds: the first ones show where they all are
+                report.append("  ... and ").append(threads.size() - MAX_DESCRIBED).append(" more threads\n");
+                break;
+            }
             ThreadInfo info = THREADS.getThreadInfo(new long[] {thread.threadId()}, true, true)[0];
             if (info == null) {
                 report.append("  \"").append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
