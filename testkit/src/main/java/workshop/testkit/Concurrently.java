@@ -100,7 +100,9 @@ public final class Concurrently {
         java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-        long deadline = System.nanoTime() + timeLimit.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeLimit.toNanos();
+        long onSchedule = timeLimit.toNanos() / 2 / Math.max(1, rounds); // per round, to end within half the limit
         run(thread -> {
             for (int round = 0; round < rounds; round++) {
                 int current = generation.get();
@@ -114,9 +116,19 @@ public final class Concurrently {
                             return; // another thread failed: stop, so it is reported at once
                         }
                         Thread.onSpinWait();
-                        if ((++spins & 0xFFFF) == 0 && System.nanoTime() - deadline > 0) {
-                            throw new AssertionFailedError("lockstep round " + round + " did not complete within "
-                                    + timeLimit.toMillis() + " ms");
+                        if ((++spins & 0x3FF) == 0) {
+                            long now = System.nanoTime();
+                            if (now - start > onSchedule * (round + 1)) {
+                                // Behind schedule: the others have no core now (a busy machine, or all the threads
+                                // on one core), and each round would wait for the scheduler to take this thread's
+                                // core away. Give it up. Ahead of schedule, spin on: the threads leave together.
+                                Thread.yield();
+                            }
+                            if (now - deadline > 0) {
+                                throw new AssertionFailedError("lockstep round " + round + " of " + rounds + " did not"
+                                        + " complete within " + timeLimit.toMillis() + " ms: the " + threads + " threads"
+                                        + " rarely ran at the same time. " + TimeFactor.hint());
+                            }
                         }
                     }
                 }
