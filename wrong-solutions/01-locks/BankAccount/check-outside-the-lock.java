@@ -1,8 +1,8 @@
 /*
  * Wrong: the balance check outside the lock (`if (balance >= amount) { lock; balance -= amount; }`)
- * Rejected by: BankAccountTest#concurrentWithdrawalsNeverOverdraw, BankAccountTest#behavesAsIfOneOperationRanAtATime
+ * Rejected by: BankAccountTest#behavesAsIfOneOperationRanAtATime
  * Message: check-then-act
- * Caught by: `concurrentWithdrawalsNeverOverdraw` (lockstep rounds: thousands of overdrafts per run), Lincheck
+ * Caught by: Lincheck, every run; `concurrentWithdrawalsNeverOverdraw` too (lockstep rounds: thousands of overdrafts per run on a machine with free cores)
  */
 package workshop.locks;
 

@@ -1,6 +1,6 @@
 /*
  * Wrong: `volatile long count; count++` instead of a `compareAndSet` loop
- * Rejected by: CasCounterTest#noIncrementIsLostWhenThreadsIncrementAtTheSameInstant, CasCounterTest#behavesAsIfOneOperationRanAtATime
+ * Rejected by: CasCounterTest#behavesAsIfOneOperationRanAtATime
  * Message: increments were lost
  */
 package workshop.locks;

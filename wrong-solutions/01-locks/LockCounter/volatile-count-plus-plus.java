@@ -1,6 +1,6 @@
 /*
  * Wrong: `volatile long count; count++` without the lock
- * Rejected by: LockCounterTest#noIncrementIsLostWhenThreadsIncrementAtTheSameInstant, LockCounterTest#behavesAsIfOneOperationRanAtATime
+ * Rejected by: LockCounterTest#behavesAsIfOneOperationRanAtATime
  * Message: increments were lost
  */
 package workshop.locks;

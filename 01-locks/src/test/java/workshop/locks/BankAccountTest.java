@@ -145,7 +145,8 @@ public class BankAccountTest {
             throw new AssertionFailedError("Lincheck found an interleaving of deposit(), withdraw() and balance(), printed below step by step, whose"
                     + " results no one-at-a-time order of the same calls could give: two operations read and wrote the"
                     + " balance at the same time. Every method that touches the balance must hold the same lock for its"
-                    + " whole read-check-write (a lock on deposit() alone does not stop withdraw()).\n" + interleaving.getMessage(), interleaving);
+                    + " whole read-check-write: a check made before taking the lock is a check-then-act, and a lock on deposit()"
+                    + " alone does not stop withdraw().\n" + interleaving.getMessage(), interleaving);
         }
     }
 

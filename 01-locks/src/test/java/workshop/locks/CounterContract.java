@@ -138,7 +138,7 @@ public abstract class CounterContract {
         try {
             LincheckBudget.modelChecking().check(getClass());
         } catch (AssertionError interleaving) {
-            throw new AssertionFailedError("Lincheck found an interleaving, printed below step by step, in which an increment was lost or get()"
+            throw new AssertionFailedError("Lincheck found an interleaving, printed below step by step, in which increments were lost or get()"
                     + " saw a count no one-at-a-time order could give. '++' is a read, an add and a write: make the three"
                     + " one step (a lock, or a compareAndSet loop). (README 4: counters)\n" + interleaving.getMessage(), interleaving);
         }

@@ -96,7 +96,7 @@ public class BankTest {
     void transfersFromOneAccountAtTheSameInstantNeverOverdrawIt() {
         // Every round, threads on every core at once try to move 2 out of an account holding 3, each to an
         // account of its own: exactly one may succeed.
-        int rounds = 500;
+        int rounds = 5_000; // a busy machine runs the threads together in few rounds: many rounds, many chances
         int threads = Concurrently.cores();
         Bank[] banks = new Bank[rounds];
         for (int r = 0; r < rounds; r++) {
