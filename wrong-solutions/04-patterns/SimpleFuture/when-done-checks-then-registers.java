@@ -1,7 +1,8 @@
 /*
  * Wrong: `whenDone` checks whether the future is pending, then registers in a second locked step
- * Rejected by: SimpleFutureTest#racingRegistrationAndCompletionRunEveryCallbackExactlyOnce
+ * Rejected by: SimpleFutureTest#aCallbackRegisteredWhileTheFutureCompletesRunsExactlyOnce
  * Message: never ran
+ * Caught by: `aCallbackRegisteredWhileTheFutureCompletesRunsExactlyOnce` (Lincheck prints the interleaving); `racingRegistrationAndCompletionRunEveryCallbackExactlyOnce` on some runs
  */
 package workshop.patterns;
 

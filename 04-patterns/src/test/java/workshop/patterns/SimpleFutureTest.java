@@ -18,11 +18,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
+import workshop.testkit.LincheckBudget;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.TimeFactor;
 import workshop.testkit.Timeouts;
@@ -352,6 +358,113 @@ class SimpleFutureTest {
         assertThat(twice).withFailMessage(
                 "in %d of %d rounds, a callback registered at the moment the future completed ran twice", twice, REGISTRATION_ROUNDS)
                 .isZero();
+    }
+
+    @Test
+    @TimeLimit(60)
+    void aCallbackRegisteredWhileTheFutureCompletesRunsExactlyOnce() {
+        smokeTest(); // fail fast, before the model checker, if the basics do not work yet
+        try {
+            // Lincheck's scenarios, and the order in which it tries their interleavings, are the same on every run
+            // (fixed seeds). A whenDone() that checks, then registers in a second locked step, loses its callback in
+            // the third scenario; the other seven are margin.
+            LincheckBudget.modelChecking().iterations(10).invocationsPerIteration(200).check(RegistrationAndCompletion.class);
+        } catch (AssertionError interleaving) {
+            String trace = String.valueOf(interleaving.getMessage());
+            String lesson;
+            if (trace.contains(RegistrationAndCompletion.NEVER_RAN)) {
+                lesson = "in which a callback registered while the future completed never ran: whenDone() saw the future"
+                        + " pending and let go of the lock, complete() took the list of callbacks and ran them, and only"
+                        + " then did whenDone() add its callback, to a list nobody will look at again. Decide 'add to"
+                        + " the list' or 'run now' under the same lock that complete() uses, in one locked step.";
+            } else if (trace.contains("ConcurrentModificationException")) {
+                lesson = "in which whenDone() added a callback to the list that complete() had already taken and was"
+                        + " running, so running it threw ConcurrentModificationException (a moment later, and the"
+                        + " callback never ran): whenDone() saw the future pending and let go of the lock before adding."
+                        + " Decide 'add to the list' or 'run now' under the same lock that complete() uses, in one"
+                        + " locked step.";
+            } else if (trace.contains(RegistrationAndCompletion.RAN_TWICE)) {
+                lesson = "in which a callback registered while the future completed ran twice: it was both added to the"
+                        + " list and run at once. Decide 'add to the list' or 'run now' once, under the same lock that"
+                        + " complete() uses.";
+            } else if (trace.contains(RegistrationAndCompletion.RAN_EARLY)) {
+                lesson = "in which a callback ran while the future was still pending: run the callbacks only once the"
+                        + " future is complete.";
+            } else {
+                lesson = "whose results no one-at-a-time order of the same calls could give (for example two complete()"
+                        + " calls that both returned true: check 'still pending?' and complete in one locked step).";
+            }
+            throw new AssertionFailedError("Lincheck found an interleaving of whenDone(), complete() and isDone(), printed"
+                    + " below step by step, " + lesson + "\n" + trace, interleaving);
+        }
+    }
+
+    /**
+     * Lincheck runs these operations on one future from two threads, switching between them at every lock and
+     * shared-memory access (so also between two locked steps of one call), and after each run checks the promise of
+     * {@code whenDone}: once the future is done, every registered callback ran exactly once; while it is pending, none
+     * ran.
+     */
+    public static class RegistrationAndCompletion {
+
+        static final String NEVER_RAN = "[a registered callback never ran]";
+        static final String RAN_TWICE = "[a registered callback ran more than once]";
+        static final String RAN_EARLY = "[a callback ran while the future was pending]";
+
+        private final SimpleFuture<Integer> future = new SimpleFuture<>();
+        /** How many callbacks were registered; callback {@code i} counts its runs in {@code runs[i]}. */
+        private final AtomicInteger registered = new AtomicInteger();
+        private final AtomicIntegerArray runs = new AtomicIntegerArray(32); // more than Lincheck's actors per scenario
+
+        @Operation
+        public boolean complete(@Param(gen = IntGen.class, conf = "1:2") int value) {
+            return future.complete(value);
+        }
+
+        @Operation
+        public void whenDone() {
+            future.whenDone(new CountingCallback(runs, registered.getAndIncrement()));
+        }
+
+        @Operation
+        public boolean isDone() {
+            return future.isDone();
+        }
+
+        @Validate
+        public void everyCallbackRanOnceIfDoneAndNoneIfPending() {
+            boolean done = future.isDone();
+            for (int i = 0; i < registered.get(); i++) {
+                int ran = runs.get(i);
+                if (done && ran == 0) {
+                    throw new AssertionError(NEVER_RAN + " callback " + (i + 1) + " of " + registered.get()
+                            + " never ran, though the future is done");
+                }
+                if (ran > 1) {
+                    throw new AssertionError(RAN_TWICE + " callback " + (i + 1) + " ran " + ran + " times");
+                }
+                if (!done && ran > 0) {
+                    throw new AssertionError(RAN_EARLY + " callback " + (i + 1) + " ran, though the future is pending");
+                }
+            }
+        }
+
+        /** Counts its runs in {@code runs[index]}. A class of its own: Lincheck cannot read a lambda's or a record's fields. */
+        private static final class CountingCallback implements Consumer<SimpleFuture<Integer>> {
+
+            private final AtomicIntegerArray runs;
+            private final int index;
+
+            CountingCallback(AtomicIntegerArray runs, int index) {
+                this.runs = runs;
+                this.index = index;
+            }
+
+            @Override
+            public void accept(SimpleFuture<Integer> done) {
+                runs.incrementAndGet(index);
+            }
+        }
     }
 
     @Test

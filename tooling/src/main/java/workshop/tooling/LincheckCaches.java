@@ -1,11 +1,21 @@
 package workshop.tooling;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * Makes Lincheck forget the module's classes before a tool loads a new version of them in a new class loader.
+ * Makes Lincheck forget the module's classes before a tool loads a new version of them in a new class loader, and
+ * find the new ones.
  *
  * <p>Lincheck's agent remembers, by class name, which classes it has instrumented and the instrumented bytes. A
  * JVM that loads {@code workshop.locks.SimpleMutex} again (watch mode after a save, the wrong-solution runner for
@@ -41,6 +51,62 @@ final class LincheckCaches {
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             // Lincheck is not on the classpath, or keeps its caches elsewhere: nothing to forget
+        }
+        Map<String, Class<?>> byName = classCache();
+        if (byName != null) {
+            byName.keySet().removeIf(LincheckCaches::isModuleClass);
+        }
+    }
+
+    /**
+     * Lets Lincheck find the module's classes, as {@code loader} loads them, by name. Lincheck looks some classes up
+     * with {@code Class.forName} from its own class loader (its {@code ClassCache}; for instance when it records a
+     * static field that a tested method reads, as {@code outcome == Outcome.PENDING} reads an enum constant), and a
+     * tool's JVM keeps the module's classes off that loader's classpath: the lookup failed with "Wow! You've caught a
+     * bug in Lincheck" and a {@code ClassNotFoundException}. Puts every module class in {@code loader}'s directories
+     * (loaded, not initialised) into that cache, in place of an earlier run's. Call after {@link #forgetModuleClasses}.
+     */
+    static void useModuleClasses(URLClassLoader loader) {
+        Map<String, Class<?>> byName = classCache();
+        if (byName == null) {
+            return;
+        }
+        for (URL url : loader.getURLs()) {
+            Path dir;
+            try {
+                dir = Path.of(url.toURI());
+            } catch (URISyntaxException | RuntimeException e) {
+                continue;
+            }
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                    String relative = dir.relativize(file).toString();
+                    String name = relative.substring(0, relative.length() - ".class".length()).replace(File.separatorChar, '.');
+                    if (isModuleClass(name) && !name.endsWith("module-info") && !name.endsWith("package-info")) {
+                        try {
+                            byName.put(name, Class.forName(name, false, loader));
+                        } catch (ClassNotFoundException | LinkageError e) {
+                            // a class that cannot be loaded is one no test runs: Lincheck will not look for it
+                        }
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // an unreadable directory: its classes stay unknown to Lincheck, as before
+            }
+        }
+    }
+
+    /** Lincheck's cache of classes by name ({@code org.jetbrains.lincheck.util.ClassCache}), or null. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Class<?>> classCache() {
+        try {
+            Class<?> cache = Class.forName("org.jetbrains.lincheck.util.ClassCache", false, LincheckCaches.class.getClassLoader());
+            return read(cache, "cache") instanceof Map<?, ?> map ? (Map<String, Class<?>>) map : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // Lincheck is not on the classpath, or keeps its cache elsewhere
         }
     }
 

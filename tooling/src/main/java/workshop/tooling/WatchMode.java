@@ -136,6 +136,7 @@ public final class WatchMode {
             ClassLoader previous = current.getContextClassLoader();
             current.setContextClassLoader(loader);
             LincheckCaches.forgetModuleClasses(); // the classes are new: Lincheck must instrument them afresh
+            LincheckCaches.useModuleClasses(loader); // and find them by name
             SwappableSystemLoader.use(loader); // Lincheck finds the test classes through the system class loader
             try {
                 List<DiscoverySelector> selectors = new ArrayList<>();

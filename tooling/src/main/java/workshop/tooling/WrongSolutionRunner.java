@@ -212,6 +212,7 @@ public final class WrongSolutionRunner {
         try (URLClassLoader loader = new URLClassLoader("wrong-solution", urls, WrongSolutionRunner.class.getClassLoader())) {
             current.setContextClassLoader(loader);
             LincheckCaches.forgetModuleClasses();
+            LincheckCaches.useModuleClasses(loader);
             SwappableSystemLoader.use(loader);
             List<DiscoverySelector> selectors = new ArrayList<>();
             for (String test : wrong.rejectedBy()) {
