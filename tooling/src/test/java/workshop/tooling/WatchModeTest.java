@@ -39,8 +39,15 @@ class WatchModeTest {
         Path skeleton = scratch.resolve("01-locks/src/main/java/workshop/locks/BankAccount.java");
         Path reference = scratch.resolve("solutions/src/main/java/workshop/locks/BankAccount.java");
 
-        ProcessBuilder builder = new ProcessBuilder(scratch.resolve("mvnw").toString(), "-q", "-Pwatch", "-pl", "01-locks")
-                .directory(scratch.toFile()).redirectErrorStream(true);
+        List<String> command = new ArrayList<>();
+        if (sigintIgnored()) {
+            // Started in the background by a shell without job control (`cmd &` in a script): SIGINT is ignored
+            // here and in every process started from here, so no Ctrl-C could reach watch mode. A terminal's
+            // Ctrl-C finds it at its default: restore that for Maven.
+            command.addAll(List.of("env", "--default-signal=INT"));
+        }
+        command.addAll(List.of(scratch.resolve("mvnw").toString(), "-q", "-Pwatch", "-pl", "01-locks"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(scratch.toFile()).redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process maven = builder.start();
         List<String> output = new ArrayList<>();
@@ -74,6 +81,20 @@ class WatchModeTest {
             maven.destroyForcibly();
             reader.join(Duration.ofSeconds(5));
         }
+    }
+
+    /** Whether this process ignores SIGINT (Linux tells, in /proc/self/status; elsewhere assume not). */
+    private static boolean sigintIgnored() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16) & (1L << 1)) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no /proc
+        }
+        return false;
     }
 
     /** Waits for the {@code n}-th "Waiting for the next save" line and returns what was printed since the previous one. */
