@@ -1,7 +1,8 @@
 /*
  * Wrong: rows written in from/to order, not ascending id
- * Rejected by: OptimisticTransferServiceTest#opposingTransfersThatMeetAfterTheirFirstLockBothComplete, OptimisticTransferServiceTest#aConflictIsRetriedWithAFreshReadInANewTransaction, OptimisticTransferServiceTest#conflictsReallyHappenUnderAHotSpotAndAreRetried, OptimisticTransferServiceTest#moneyIsConservedWhileEightThreadsTransferAtRandom
+ * Rejected by: OptimisticTransferServiceTest#opposingTransfersThatMeetAfterTheirFirstLockBothComplete
  * Message: ascending id order
+ * Caught by: `opposingTransfersThatMeetAfterTheirFirstLockBothComplete` (the two transfers meet after their first row lock, on every run); the random and hot-spot transfers deadlock too
  */
 package workshop.dblocking;
 
