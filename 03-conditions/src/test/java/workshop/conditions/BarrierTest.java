@@ -127,28 +127,37 @@ class BarrierTest {
     @Test
     @Order(5)
     void aFastThreadComingBackForTheNextGenerationDoesNotStrandTheSlowOne() {
-        Barrier barrier = new Barrier(2);
+        // Three slow parties wait; the fast one opens the barrier and comes straight back for the next generation.
+        // The woken parties take the lock one after another, and the fast one, already running, arrives again
+        // before the last of them looks: with a count alone, that one sees a closed barrier, on every run.
+        int slowParties = 3;
+        Barrier barrier = new Barrier(slowParties + 1);
         for (int round = 0; round < 10; round++) {
-            try (BlockingCall<Void> slow = BlockingCall.run("slow-" + round, () -> {
-                barrier.await();
-                barrier.await();
-            })) {
-                slow.assertBlocks("the first of 2 parties at the barrier");
-                slow.assertReaches(Thread.State.WAITING, EventTest.PARKED);
-                // The fast thread opens the barrier and comes straight back for the next generation, before the slow
-                // one has woken up and left the last one.
-                try (BlockingCall<Void> fast = BlockingCall.run("fast-" + round, () -> {
-                    barrier.await();
-                    barrier.await();
-                })) {
-                    String hint = "The fast party opened the barrier and at once arrived for the next generation, before"
-                            + " the slow party had woken up. When the slow one woke, the count already showed the fast"
-                            + " one's new arrival, so it took the barrier for closed and slept on: both wait forever. A"
-                            + " count alone cannot tell generations apart. Give each trip a generation number, and let a"
-                            + " waiter leave when the generation it arrived in is over.";
-                    slow.assertFinishes(hint);
-                    fast.assertFinishes(hint);
+            List<BlockingCall<Void>> parties = new ArrayList<>();
+            try {
+                for (int i = 0; i < slowParties; i++) {
+                    BlockingCall<Void> slow = BlockingCall.run("slow-" + round + "-" + i, () -> {
+                        barrier.await();
+                        barrier.await();
+                    });
+                    parties.add(slow);
+                    slow.assertBlocks("party " + (i + 1) + " of " + (slowParties + 1) + " at the barrier");
+                    slow.assertReaches(Thread.State.WAITING, EventTest.PARKED);
                 }
+                parties.add(BlockingCall.run("fast-" + round, () -> {
+                    barrier.await();
+                    barrier.await();
+                }));
+                String hint = "The fast party opened the barrier and at once arrived for the next generation, before"
+                        + " every slow party had woken up. When a slow one woke, the count already showed the fast"
+                        + " one's new arrival, so it took the barrier for closed and slept on: they all wait forever. A"
+                        + " count alone cannot tell generations apart. Give each trip a generation number, and let a"
+                        + " waiter leave when the generation it arrived in is over.";
+                for (BlockingCall<Void> party : parties) {
+                    party.assertFinishes(hint);
+                }
+            } finally {
+                parties.forEach(BlockingCall::close);
             }
         }
     }
