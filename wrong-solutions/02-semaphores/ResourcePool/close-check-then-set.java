@@ -1,8 +1,8 @@
 /*
  * Wrong: `close()` as check-then-set on a boolean
- * Rejected by: ResourcePoolTest#twoThreadsClosingTheSameLeaseAtOnceGiveItBackOnce
+ * Rejected by: ResourcePoolTest#closingALeaseFromTwoThreadsGivesItBackOnceUnderEveryInterleaving
  * Message: compareAndSet
- * Caught by: `twoThreadsClosingTheSameLeaseAtOnceGiveItBackOnce` (lockstep rounds)
+ * Caught by: `closingALeaseFromTwoThreadsGivesItBackOnceUnderEveryInterleaving` (Lincheck prints the interleaving), `twoThreadsClosingTheSameLeaseAtOnceGiveItBackOnce` (lockstep rounds) on a machine with free cores
  */
 package workshop.semaphores;
 

@@ -15,11 +15,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
+import workshop.testkit.LincheckBudget;
+import workshop.testkit.TimeLimit;
 import workshop.testkit.Timeouts;
 
 /** Exercise 2: README "2. ResourcePool". */
@@ -250,6 +254,61 @@ class ResourcePoolTest {
                 + " available, expected %d: %d leases were given back twice. \"if not closed: closed = true; give back\" is a"
                 + " check-then-act race: use compareAndSet on an AtomicBoolean.", rounds, Concurrently.cores(), available,
                 rounds, available - rounds).isEqualTo(rounds);
+    }
+
+    @Test
+    @TimeLimit(60)
+    void closingALeaseFromTwoThreadsGivesItBackOnceUnderEveryInterleaving() throws InterruptedException {
+        ResourcePool<String> single = new ResourcePool<>(List.of("only"));
+        Lease<String> lease = single.tryAcquire(Duration.ZERO).orElseThrow(() -> new AssertionFailedError(
+                "tryAcquire(0) on a new pool of one resource found nothing free: a new pool lends every resource"));
+        lease.close(); // fail fast, before the model checker, if the basics do not work yet
+        try {
+            // No close() before the threads start (actorsBefore 0): the race is between the first two.
+            LincheckBudget.modelChecking().actorsBefore(0).check(LeaseClosedTwice.class);
+        } catch (AssertionError interleaving) {
+            throw new AssertionFailedError("Lincheck found an interleaving, printed below step by step, in which two"
+                    + " threads closed the same lease, both saw it open, and both gave the resource back (available()"
+                    + " went above the pool's size). \"if not closed: closed ="
+                    + " true; give back\" is a check-then-act race: decide with compareAndSet on an AtomicBoolean which"
+                    + " close() gives it back.\n" + interleaving.getMessage(), interleaving);
+        }
+    }
+
+    /**
+     * Lincheck runs close() from two threads on one lease of a pool of one resource, switching between them at every
+     * shared-memory access, and checks after each run that the resource went back once: available() is 1, never 2.
+     * (A close() that finds the lease closed may return before the first one has given the resource back: that is
+     * allowed, so only the end state is checked.)
+     */
+    public static class LeaseClosedTwice {
+
+        private final ResourcePool<String> pool = new ResourcePool<>(List.of("only"));
+        private final Lease<String> lease = borrowTheOnlyResource(pool);
+
+        private static Lease<String> borrowTheOnlyResource(ResourcePool<String> pool) {
+            try {
+                return pool.tryAcquire(Duration.ZERO).orElseThrow();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Operation
+        public void close() {
+            lease.close();
+        }
+
+        /** After every run: the resource went back exactly once, however many close() calls there were. */
+        @Validate
+        public void theResourceWentBackOnce() {
+            int available = pool.available();
+            if (available != 1) {
+                throw new AssertionError("a lease closed from two threads left available() at " + available
+                        + " in a pool of one resource");
+            }
+        }
     }
 
     @Test
