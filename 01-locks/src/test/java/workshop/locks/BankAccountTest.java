@@ -12,7 +12,6 @@ import org.jetbrains.lincheck.datastructures.Param;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.AssertionFailedError;
 import org.junit.jupiter.api.TestMethodOrder;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
@@ -139,15 +138,11 @@ public class BankAccountTest {
     @Order(4)
     @TimeLimit(60)
     void behavesAsIfOneOperationRanAtATime() {
-        try {
-            LincheckBudget.modelChecking().check(getClass());
-        } catch (AssertionError interleaving) {
-            throw new AssertionFailedError("Lincheck found an interleaving of deposit(), withdraw() and balance(), printed below step by step, whose"
-                    + " results no one-at-a-time order of the same calls could give: two operations read and wrote the"
-                    + " balance at the same time. Every method that touches the balance must hold the same lock for its"
-                    + " whole read-check-write: a check made before taking the lock is a check-then-act, and a lock on deposit()"
-                    + " alone does not stop withdraw().\n" + interleaving.getMessage(), interleaving);
-        }
+        LincheckBudget.check(LincheckBudget.modelChecking(), getClass(), "Lincheck found an interleaving of deposit(), withdraw() and balance(), printed below step by step, whose"
+                + " results no one-at-a-time order of the same calls could give: two operations read and wrote the"
+                + " balance at the same time. Every method that touches the balance must hold the same lock for its"
+                + " whole read-check-write: a check made before taking the lock is a check-then-act, and a lock on deposit()"
+                + " alone does not stop withdraw().");
     }
 
     @Test

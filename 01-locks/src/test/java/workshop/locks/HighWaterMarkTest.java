@@ -11,7 +11,6 @@ import org.jetbrains.lincheck.datastructures.LongGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.AssertionFailedError;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
 import workshop.testkit.TimeLimit;
@@ -110,12 +109,8 @@ public class HighWaterMarkTest {
         single.record(4);
         assertThat(single.max()).withFailMessage("recorded 4 into a new HighWaterMark, max() returned %d", single.max())
                 .isEqualTo(4);
-        try {
-            LincheckBudget.modelChecking().check(getClass());
-        } catch (AssertionError interleaving) {
-            throw new AssertionFailedError("Lincheck found an interleaving, printed below step by step, in which the maximum was lost: two threads"
-                    + " read the same old maximum and the smaller value was written last. Publish with compareAndSet and"
-                    + " retry if the maximum changed in between.\n" + interleaving.getMessage(), interleaving);
-        }
+        LincheckBudget.check(LincheckBudget.modelChecking(), getClass(), "Lincheck found an interleaving, printed below step by step, in which the maximum was lost: two threads"
+                + " read the same old maximum and the smaller value was written last. Publish with compareAndSet and"
+                + " retry if the maximum changed in between.");
     }
 }

@@ -10,7 +10,6 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.AssertionFailedError;
 import workshop.semaphores.support.FakeTicker;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
@@ -195,14 +194,10 @@ class RateLimiterTest {
     void behavesAsIfOneCallRanAtATimeUnderEveryInterleaving() {
         assertThat(new RateLimiter(1, 3, new FakeTicker()).tryAcquire()).withFailMessage("tryAcquire() on a new, full"
                 + " RateLimiter(1, 3) returned false: it starts full").isTrue(); // fail fast before the model checker
-        try {
-            LincheckBudget.modelChecking().check(FrozenClockLimiter.class);
-        } catch (AssertionError interleaving) {
-            throw new AssertionFailedError("Lincheck found an interleaving, printed below step by step, whose results no"
-                    + " one-call-at-a-time order could give: two threads saw the same permits and both took them, or an"
-                    + " update overwrote another. Refill, check and take must be one atomic step (a lock, or a"
-                    + " compareAndSet loop over the whole state).\n" + interleaving.getMessage(), interleaving);
-        }
+        LincheckBudget.check(LincheckBudget.modelChecking(), FrozenClockLimiter.class, "Lincheck found an interleaving, printed below step by step, whose results no"
+                + " one-call-at-a-time order could give: two threads saw the same permits and both took them, or an"
+                + " update overwrote another. Refill, check and take must be one atomic step (a lock, or a"
+                + " compareAndSet loop over the whole state).");
     }
 
     /**

@@ -263,16 +263,12 @@ class ResourcePoolTest {
         Lease<String> lease = single.tryAcquire(Duration.ZERO).orElseThrow(() -> new AssertionFailedError(
                 "tryAcquire(0) on a new pool of one resource found nothing free: a new pool lends every resource"));
         lease.close(); // fail fast, before the model checker, if the basics do not work yet
-        try {
-            // No close() before the threads start (actorsBefore 0): the race is between the first two.
-            LincheckBudget.modelChecking().actorsBefore(0).check(LeaseClosedTwice.class);
-        } catch (AssertionError interleaving) {
-            throw new AssertionFailedError("Lincheck found an interleaving, printed below step by step, in which two"
-                    + " threads closed the same lease, both saw it open, and both gave the resource back (available()"
-                    + " went above the pool's size). \"if not closed: closed ="
-                    + " true; give back\" is a check-then-act race: decide with compareAndSet on an AtomicBoolean which"
-                    + " close() gives it back.\n" + interleaving.getMessage(), interleaving);
-        }
+        // No close() before the threads start (actorsBefore 0): the race is between the first two.
+        LincheckBudget.check(LincheckBudget.modelChecking().actorsBefore(0), LeaseClosedTwice.class, "Lincheck found an interleaving, printed below step by step, in which two"
+                + " threads closed the same lease, both saw it open, and both gave the resource back (available()"
+                + " went above the pool's size). \"if not closed: closed ="
+                + " true; give back\" is a check-then-act race: decide with compareAndSet on an AtomicBoolean which"
+                + " close() gives it back.");
     }
 
     /**

@@ -1,7 +1,9 @@
 package workshop.testkit;
 
+import java.util.function.UnaryOperator;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * Lincheck options sized for a unit test: seconds, not minutes. Lincheck's defaults explore far more
@@ -9,7 +11,9 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
  * a check-then-act) every run, because model checking explores interleavings systematically.
  *
  * <pre>{@code
- * @Test void isLinearizable() { LincheckBudget.modelChecking().check(getClass()); }
+ * @Test void isLinearizable() {
+ *     LincheckBudget.check(LincheckBudget.modelChecking(), getClass(), "Lincheck found ... : what it means, what to do.");
+ * }
  * }</pre>
  */
 public final class LincheckBudget {
@@ -40,5 +44,23 @@ public final class LincheckBudget {
                 .invocationsPerIteration(INVOCATIONS_PER_ITERATION)
                 .threads(2)
                 .actorsPerThread(3);
+    }
+
+    /**
+     * Runs {@code options} on {@code testClass}. A failure is reported as {@code explanation} (what the interleaving
+     * means and what to do), then Lincheck's report (the scenario and the interleaving, step by step).
+     */
+    public static void check(ModelCheckingOptions options, Class<?> testClass, String explanation) {
+        check(options, testClass, report -> explanation);
+    }
+
+    /** As {@link #check(ModelCheckingOptions, Class, String)}, the explanation chosen by what Lincheck reported. */
+    public static void check(ModelCheckingOptions options, Class<?> testClass, UnaryOperator<String> explanation) {
+        try {
+            options.check(testClass);
+        } catch (AssertionError failure) {
+            String report = String.valueOf(failure.getMessage());
+            throw new AssertionFailedError(explanation.apply(report) + "\n" + report, failure);
+        }
     }
 }
