@@ -53,6 +53,13 @@ public final class BlockingCall<T> implements AutoCloseable {
     /** A thread that used more than this share of a core while it should have been blocking busy-waits. */
     static final double SPINNING_CPU_SHARE = 0.5;
 
+    /**
+     * Evidence enough before {@link #BLOCKS_WITHIN} is up: a thread that should block but ran on a core nearly all
+     * of this time spins. A thread only starved of CPU never shows it, and waits out the full time.
+     */
+    private static final Duration SPIN_EVIDENCE = TimeFactor.millis(500);
+    private static final double SPINNING_CPU_SHARE_EARLY = 0.9;
+
     private static final Set<Thread.State> BLOCKED_STATES =
             EnumSet.of(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.BLOCKED);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -282,18 +289,27 @@ public final class BlockingCall<T> implements AutoCloseable {
 
     /**
      * Polls until {@code thread} is in one of {@code states} or has ended. If neither happens within
-     * {@link #BLOCKS_WITHIN}, fails, and calls it busy waiting only when the thread used most of a core meanwhile.
+     * {@link #BLOCKS_WITHIN}, fails, and calls it busy waiting only when the thread used most of a core meanwhile
+     * (sooner, after {@link #SPIN_EVIDENCE}, when it used nearly all of one).
      */
     private static void awaitBlocked(Thread thread, String whatItWaitsFor, Set<Thread.State> states) {
         long cpuBefore = cpuTime(thread);
         long start = System.nanoTime();
         long deadline = start + BLOCKS_WITHIN.toNanos();
         Thread.State state;
+        boolean spinChecked = false;
         while ((state = thread.getState()) != Thread.State.TERMINATED && !states.contains(state)) {
-            if (System.nanoTime() - deadline > 0) {
-                long wall = System.nanoTime() - start;
+            long now = System.nanoTime();
+            boolean timeIsUp = now - deadline > 0;
+            if (timeIsUp || (!spinChecked && now - start > SPIN_EVIDENCE.toNanos())) {
+                long wall = now - start;
                 long cpu = cpuTime(thread) - cpuBefore;
                 double share = cpuBefore < 0 || cpu < 0 ? -1 : (double) cpu / wall;
+                spinChecked = true;
+                if (!timeIsUp && share < SPINNING_CPU_SHARE_EARLY) {
+                    LockSupport.parkNanos(1_000_000);
+                    continue; // no proof of spinning yet: wait out the full time
+                }
                 String where = "\nWhere it is:\n" + ThreadReports.describe(List.of(thread));
                 if (share >= SPINNING_CPU_SHARE) {
                     throw new AssertionFailedError(String.format("\"%s\" should be waiting (%s), but for %d ms it kept"

@@ -22,14 +22,18 @@ import org.opentest4j.AssertionFailedError;
  *
  * <p>Every thread is created and waits at a start gate until all are ready; then the gate opens and
  * they run together. Exceptions and assertion failures thrown in workers are collected and rethrown in
- * the calling thread (the first one, with the others attached as suppressed). Every thread is joined; a
- * thread that does not finish within the time limit fails the run with a report of where each stuck
- * thread is and which locks it holds and waits for.
+ * the calling thread (the first one, with the others attached as suppressed). The first failure ends
+ * the run: the other threads are interrupted and joined (briefly). Every thread is joined; a thread that
+ * does not finish within the time limit fails the run with a report of where each stuck thread is and
+ * which locks it holds and waits for.
  */
 public final class Concurrently {
 
     /** How long a run may take unless the test says otherwise. */
     public static final Duration DEFAULT_TIME_LIMIT = TimeFactor.seconds(8);
+
+    /** After a thread failed, how long the others get to end once interrupted. */
+    private static final Duration FAILURE_GRACE = TimeFactor.seconds(1);
 
     private final int threads;
     private String name = "worker";
@@ -53,9 +57,9 @@ public final class Concurrently {
         return this;
     }
 
-    /** How long the whole run may take before it fails as stuck. */
+    /** How long the whole run may take before it fails as stuck ({@link TimeFactor} stretches it). */
     public Concurrently within(Duration timeLimit) {
-        this.timeLimit = Objects.requireNonNull(timeLimit, "timeLimit");
+        this.timeLimit = TimeFactor.scaled(Objects.requireNonNull(timeLimit, "timeLimit"));
         return this;
     }
 
@@ -163,6 +167,8 @@ public final class Concurrently {
         Objects.requireNonNull(task, "task");
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch startGate = new CountDownLatch(1);
+        // Opens when every thread has ended, or at the first failure: the run stops there (see below).
+        CountDownLatch endedOrFailed = new CountDownLatch(threads);
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicReferenceArray<T> results = new AtomicReferenceArray<>(threads);
         List<Thread> started = new ArrayList<>(threads);
@@ -176,6 +182,11 @@ public final class Concurrently {
                     results.set(index, task.call(index));
                 } catch (Throwable t) {
                     failures.add(t);
+                    while (endedOrFailed.getCount() > 0) {
+                        endedOrFailed.countDown();
+                    }
+                } finally {
+                    endedOrFailed.countDown();
                 }
             }, name + "-" + i);
             thread.setDaemon(true);
@@ -188,6 +199,13 @@ public final class Concurrently {
             }
             startGate.countDown();
             long deadline = System.nanoTime() + timeLimit.toNanos();
+            if (endedOrFailed.await(timeLimit.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS) && !failures.isEmpty()) {
+                // Fail fast: a failure is the run's answer, and what the other threads do next (often wait for
+                // something the failed one never did) is not worth the rest of the time limit. They are
+                // interrupted and given a short grace to end.
+                started.forEach(Thread::interrupt);
+                deadline = Math.min(deadline, System.nanoTime() + FAILURE_GRACE.toNanos());
+            }
             for (Thread thread : started) {
                 // join's answer, not isAlive(): join(Duration) reports a TERMINATED thread as ended while
                 // isAlive() can still say true for a moment.
@@ -199,6 +217,15 @@ public final class Concurrently {
             started.forEach(Thread::interrupt);
             Thread.currentThread().interrupt();
             throw new AssertionFailedError("Interrupted while waiting for the worker threads", e);
+        }
+        if (!stuck.isEmpty() && !failures.isEmpty() && stuck.size() < threads) {
+            // The first failure explains the run; the threads still waiting after it are a consequence.
+            ThreadLeaks.abandon(stuck);
+            Throwable first = failures.poll();
+            failures.forEach(first::addSuppressed);
+            first.addSuppressed(new AssertionFailedError("after this failure, " + stuck.size() + " other thread(s) were"
+                    + " interrupted and did not end:\n" + ThreadReports.describe(stuck)));
+            throw sneaky(first);
         }
         if (!stuck.isEmpty()) {
             String report = stuck.size() + " of " + threads + " threads did not finish within " + timeLimit.toMillis()
