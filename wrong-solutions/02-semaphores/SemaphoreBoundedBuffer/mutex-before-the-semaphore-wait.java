@@ -1,6 +1,6 @@
 /*
  * Wrong: mutex taken before the semaphore wait
- * Rejected by: SemaphoreBoundedBufferTest#aProducerWaitingForRoomDoesNotKeepConsumersOut, SemaphoreBoundedBufferTest#aConsumerWaitingForAnElementDoesNotKeepProducersOut
+ * Rejected by: SemaphoreBoundedBufferTest#aProducerWaitingForRoomDoesNotKeepConsumersOut
  * Message: Wait on the semaphore first
  * Caught by: `aProducerWaitingForRoomDoesNotKeepConsumersOut`, `aConsumerWaitingForAnElementDoesNotKeepProducersOut`, the 4 x 4 test (stuck)
  */

@@ -1,7 +1,8 @@
 /*
  * Wrong: a failing item kills its worker, the exception is not recorded
- * Rejected by: WorkPipelineTest#aFailingItemFailsTheRunWithItsCause, WorkPipelineTest#whenEveryItemFailsTheRunStillEnds
- * Message: run() never returned
+ * Rejected by: WorkPipelineTest#aFailingItemFailsTheRunWithItsCause
+ * Message: although an item's work threw
+ * Caught by: `aFailingItemFailsTheRunWithItsCause` (run() returns as if nothing failed), `whenEveryItemFailsTheRunStillEnds` (run() never returns: every worker died)
  */
 package workshop.patterns;
 

@@ -1,6 +1,6 @@
 /*
  * Wrong: one poison pill for all the workers
- * Rejected by: WorkPipelineTest#processesEveryItemExactlyOnceAndReturnsResultsInInputOrder, WorkPipelineTest#emptyInputGivesAnEmptyResultAndLeavesNoThread
+ * Rejected by: WorkPipelineTest#emptyInputGivesAnEmptyResultAndLeavesNoThread
  * Message: poison pill
  * Caught by: six tests, e.g. `processesEveryItemExactlyOnce...`, `emptyInputGivesAnEmptyResultAndLeavesNoThread` ("pipeline did not finish": does every worker get a poison pill?)
  */

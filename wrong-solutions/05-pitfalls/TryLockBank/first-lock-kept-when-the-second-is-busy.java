@@ -1,6 +1,6 @@
 /*
  * Wrong: the first lock not released when the second is busy
- * Rejected by: TryLockBankTest#aHeldTargetLockMakesTheTransferTimeOutAndLeavesNothingHeld, TryLockBankTest#everyTransferFinishesUnderHeavyOpposingTraffic
+ * Rejected by: TryLockBankTest#aHeldTargetLockMakesTheTransferTimeOutAndLeavesNothingHeld
  * Message: a failed attempt must release
  * Caught by: `aHeldTargetLockMakesTheTransferTimeOutAndLeavesNothingHeld`, `whileALockStaysHeld...`, `everyTransferFinishesUnderHeavyOpposingTraffic`
  */

@@ -1,7 +1,8 @@
 /*
  * Wrong: a failed renewal is ignored (`isLost()` never turns true)
- * Rejected by: RenewingLockTest#reportsLossWhenTheKeyDisappears, RenewingLockTest#reportsLossWhenAnotherClientOwnsTheKeyAndLeavesItsLockAlone, RenewingLockTest#reportsLossWhenTheServerIsGoneForLongerThanTheTtl
+ * Rejected by: RenewingLockTest#reportsLossWhenTheKeyDisappears, RenewingLockTest#reportsLossWhenTheServerIsGoneForLongerThanTheTtl
  * Message: isLost() stayed false
+ * Caught by: `reportsLossWhenTheKeyDisappears`, `reportsLossWhenAnotherClientOwnsTheKeyAndLeavesItsLockAlone`, `reportsLossWhenTheServerIsGoneForLongerThanTheTtl`
  */
 package workshop.redislocking;
 

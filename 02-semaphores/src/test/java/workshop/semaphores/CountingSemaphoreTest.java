@@ -121,7 +121,7 @@ class CountingSemaphoreTest {
         AtomicInteger held = new AtomicInteger();
         AtomicInteger mostHeld = new AtomicInteger();
         try {
-            Concurrently.threads(2).named("needs-2").within(TimeFactor.seconds(6)).inLockstep(rounds, (t, i) -> {
+            Concurrently.threads(2).named("needs-2").within(Duration.ofSeconds(6)).inLockstep(rounds, (t, i) -> {
                 semaphore.acquire(2);
                 mostHeld.accumulateAndGet(held.addAndGet(2), Math::max);
                 held.addAndGet(-2);

@@ -13,18 +13,19 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import workshop.testkit.SpuriousWakeups;
-import workshop.testkit.BusyWait;
 import workshop.testkit.BlockingCall;
+import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
-import workshop.testkit.Timeouts;
+import workshop.testkit.SpuriousWakeups;
+import workshop.testkit.TimeFactor;
 import workshop.testkit.TimeLimit;
+import workshop.testkit.Timeouts;
 
 /** Exercise 3: README "3. Barrier". */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
 class BarrierTest {
 
-    private static final Duration LIMIT = Duration.ofSeconds(5);
+    private static final Duration LIMIT = TimeFactor.seconds(5);
 
     @Test
     @Order(1)

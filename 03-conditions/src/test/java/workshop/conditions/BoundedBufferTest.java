@@ -16,18 +16,19 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.opentest4j.AssertionFailedError;
-import workshop.testkit.SpuriousWakeups;
-import workshop.testkit.BusyWait;
 import workshop.testkit.BlockingCall;
+import workshop.testkit.BusyWait;
+import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.ThreadReports;
-import workshop.testkit.Timeouts;
+import workshop.testkit.TimeFactor;
 import workshop.testkit.TimeLimit;
+import workshop.testkit.Timeouts;
 
 /** Exercise 2: README "2. BoundedBuffer". */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
 class BoundedBufferTest {
 
-    private static final Duration LIMIT = Duration.ofSeconds(5);
+    private static final Duration LIMIT = TimeFactor.seconds(5);
     private static final Duration LONG_TIMEOUT = Duration.ofSeconds(30);
 
     /** No item moved for this long while threads still had work: they all sleep, and nobody will wake them. */
@@ -62,7 +63,7 @@ class BoundedBufferTest {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(2);
         buffer.put("x"); // the producer signals now, while no consumer is waiting
         buffer.put("y");
-        List<String> taken = BlockingCall.within("consumer", LIMIT,
+        List<String> taken = BlockingCall.within("consumer", BlockingCall.PATIENCE,
                 "take() found items in the buffer but went to sleep anyway. The put() that signalled came before the"
                         + " wait, and a signal nobody waits for is lost: this is the lost wake-up of the guide's"
                         + " consumer, which waits without checking first. Wait only while the buffer is empty:"

@@ -11,17 +11,18 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import workshop.testkit.SpuriousWakeups;
-import workshop.testkit.BusyWait;
 import workshop.testkit.BlockingCall;
-import workshop.testkit.Timeouts;
+import workshop.testkit.BusyWait;
+import workshop.testkit.SpuriousWakeups;
+import workshop.testkit.TimeFactor;
 import workshop.testkit.TimeLimit;
+import workshop.testkit.Timeouts;
 
 /** Exercise 1: README "1. Event". */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // simple checks first: the first failure is the one to fix
 class EventTest {
 
-    private static final Duration LIMIT = Duration.ofSeconds(5);
+    private static final Duration LIMIT = TimeFactor.seconds(5);
     private static final Duration LONG_TIMEOUT = Duration.ofSeconds(30);
 
     @Test
@@ -44,13 +45,13 @@ class EventTest {
     void awaitReturnsAtOnceWhenTheEventIsAlreadySet() {
         Event event = new Event();
         event.set();
-        BlockingCall.within("waiter", LIMIT, "await() on an event that is already set must return at once: the set() came"
+        BlockingCall.within("waiter", BlockingCall.PATIENCE, "await() on an event that is already set must return at once: the set() came"
                 + " before the wait, and a waiter that only waits for a signal misses it (a lost wake-up). Check the"
                 + " flag first, and wait only while it is down.", () -> event.await());
-        boolean released = BlockingCall.within("timed-waiter", LIMIT, "await(30 s) on a set event must return at once.",
+        boolean released = BlockingCall.within("timed-waiter", BlockingCall.PATIENCE, "await(30 s) on a set event must return at once.",
                 () -> event.await(LONG_TIMEOUT));
         assertThat(released).withFailMessage("await(30 s) on a set event returned false: it must return true").isTrue();
-        boolean zero = BlockingCall.within("zero-waiter", LIMIT, "await(0) must never wait.", () -> event.await(Duration.ZERO));
+        boolean zero = BlockingCall.within("zero-waiter", BlockingCall.PATIENCE, "await(0) must never wait.", () -> event.await(Duration.ZERO));
         assertThat(zero).withFailMessage("await(0) on a set event returned false: the flag is up, so it must return true")
                 .isTrue();
     }

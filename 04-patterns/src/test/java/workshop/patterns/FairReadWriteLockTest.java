@@ -24,6 +24,7 @@ import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 import workshop.testkit.SpuriousWakeups;
+import workshop.testkit.TimeFactor;
 import workshop.testkit.TimeLimit;
 
 /** Exercise 3: README "3. FairReadWriteLock". */
@@ -45,7 +46,7 @@ class FairReadWriteLockTest {
     private static final int LOCKSTEP_ROUNDS = 1_000;
 
     /** Lockstep rounds crawl on a machine whose cores are busy with other work: allow for that. */
-    private static final Duration LOCKSTEP_LIMIT = Duration.ofSeconds(25);
+    private static final Duration LOCKSTEP_LIMIT = TimeFactor.seconds(25);
 
     /** How long the returning writer holds the lock each time: long enough to meet a reader let in beside it. */
     private static final Duration LONG_WRITE = Duration.ofNanos(50_000);
@@ -57,7 +58,7 @@ class FairReadWriteLockTest {
     private static final int HOLD_CHECKS = 40;
 
     /** How long threads told to stop get to finish their loop before they are interrupted. */
-    private static final Duration STOP_GRACE = Duration.ofSeconds(2);
+    private static final Duration STOP_GRACE = TimeFactor.seconds(2);
 
     private final FairReadWriteLock lock = new FairReadWriteLock();
 

@@ -17,20 +17,20 @@ import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.TimeFactor;
-import workshop.testkit.Timeouts;
 import workshop.testkit.TimeLimit;
+import workshop.testkit.Timeouts;
 
 /** Exercise 1: README "1. JoinableQueue". */
 class JoinableQueueTest {
 
-    private static final Duration LIMIT = Duration.ofSeconds(5);
+    private static final Duration LIMIT = TimeFactor.seconds(5);
 
     /** A timeout no test waits out: the waits that use it end by a signal or not at all. */
     private static final Duration LONG_TIMEOUT = TimeFactor.seconds(30);
     private static final int ROUNDS = 1_000;
 
     /** Lockstep rounds crawl on a machine whose cores are busy with other work: allow for that. */
-    private static final Duration LOCKSTEP_LIMIT = Duration.ofSeconds(25);
+    private static final Duration LOCKSTEP_LIMIT = TimeFactor.seconds(25);
 
     @Test
     void deliversItemsInTheOrderTheyWerePut() throws InterruptedException {

@@ -31,8 +31,8 @@ import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
 import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.TimeFactor;
-import workshop.testkit.Timeouts;
 import workshop.testkit.TimeLimit;
+import workshop.testkit.Timeouts;
 
 /** Exercise 5: README "5. SimpleFuture". */
 class SimpleFutureTest {
@@ -45,7 +45,7 @@ class SimpleFutureTest {
     private static final Duration LONG_TIMEOUT = TimeFactor.seconds(30);
 
     /** Lockstep rounds crawl on a machine whose cores are busy with other work: allow for that. */
-    private static final Duration LOCKSTEP_LIMIT = Duration.ofSeconds(25);
+    private static final Duration LOCKSTEP_LIMIT = TimeFactor.seconds(25);
 
     @Test
     void getWaitsUntilTheFutureIsCompleted() throws InterruptedException {

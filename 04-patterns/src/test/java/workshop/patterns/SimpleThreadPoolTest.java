@@ -31,7 +31,7 @@ import workshop.testkit.Timeouts;
 /** Exercise 4: README "4. SimpleThreadPool". */
 class SimpleThreadPoolTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration WAIT = TimeFactor.seconds(5);
 
     /** A timeout no test waits out: the waits that use it end by a signal or not at all. */
     private static final Duration LONG_TIMEOUT = TimeFactor.seconds(30);
@@ -277,7 +277,7 @@ class SimpleThreadPoolTest {
 
         List<Runnable> neverRan = pool.shutdownNow();
 
-        assertThat(pool.awaitTermination(WAIT)).withFailMessage(
+        assertThat(pool.awaitTermination(BlockingCall.PATIENCE)).withFailMessage(
                 "after shutdownNow() the pool did not terminate: the running task waits until interrupted, so"
                         + " shutdownNow() must interrupt the worker threads").isTrue();
         assertThat(interrupted.get()).withFailMessage("the running task was not interrupted by shutdownNow()").isTrue();

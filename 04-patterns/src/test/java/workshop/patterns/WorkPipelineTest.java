@@ -28,8 +28,8 @@ import workshop.testkit.TimeFactor;
 /** Exercise 2: README "2. WorkPipeline". */
 class WorkPipelineTest {
 
-    private static final Duration LIMIT = Duration.ofSeconds(6);
-    private static final Duration GRACE = Duration.ofSeconds(2);
+    private static final Duration LIMIT = TimeFactor.seconds(6);
+    private static final Duration GRACE = TimeFactor.seconds(2);
 
     /** How long the last item's work waits for run() to return first; a correct run() waits this out once. */
     private static final Duration HOLD_LAST_ITEM = TimeFactor.seconds(1);
@@ -244,7 +244,7 @@ class WorkPipelineTest {
     @Test
     void emptyInputGivesAnEmptyResultAndLeavesNoThread() throws InterruptedException {
         Set<Long> before = ThreadLeaks.snapshot();
-        List<Object> results = BlockingCall.within("pipeline", LIMIT, HANGS, () -> WorkPipeline.run(List.of(), item -> item, 3, 2));
+        List<Object> results = BlockingCall.within("pipeline", BlockingCall.PATIENCE, HANGS, () -> WorkPipeline.run(List.of(), item -> item, 3, 2));
         assertThat(results).withFailMessage("run() on an empty list must return an empty list, got %s", results).isEmpty();
         List<Thread> left = ThreadLeaks.stillRunningAfter(before, GRACE);
         assertThat(left).withFailMessage(

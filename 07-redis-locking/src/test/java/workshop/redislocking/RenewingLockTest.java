@@ -27,6 +27,7 @@ import workshop.redislocking.support.Secrets;
 import workshop.redislocking.support.Waiting;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.ThreadLeaks;
+import workshop.testkit.TimeFactor;
 
 /** Exercise 2: README "2. RenewingLock". */
 @RedisTest
@@ -36,8 +37,8 @@ class RenewingLockTest {
     private static final Duration TTL = Duration.ofMillis(800);
     private static final Duration RENEW_EVERY = Duration.ofMillis(100);
     private static final Duration WAIT = Duration.ofSeconds(2);
-    /** How long a renewal may take to show on a loaded machine. */
-    private static final Duration DETECTION = Duration.ofSeconds(3);
+    /** How long a renewal may take to show: 15 renewal periods (WORKSHOP_TIME_FACTOR stretches it on a busy machine). */
+    private static final Duration DETECTION = TimeFactor.millis(1500);
     /** How long close() gets to return while a renewal is held back: it must not, so this is waited out in full. */
     private static final Duration CLOSE_GRACE = Duration.ofMillis(300);
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import workshop.testkit.TimeFactor;
 
 /**
  * Makes two transactions meet right after each took its first row lock (a {@code SELECT ... FOR UPDATE}
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class MeetAfterFirstRowLock implements ObservedDataSource.Listener {
 
-    private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(10);
+    private static final Duration GIVE_UP_AFTER = TimeFactor.seconds(10);
 
     private final TestDatabase db;
     private final CountDownLatch arrivals = new CountDownLatch(2);

@@ -17,11 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.opentest4j.AssertionFailedError;
+import workshop.testkit.TimeFactor;
 
 /**
  * A fresh database for one test, with the tables of {@code schema.sql}: on H2 a new in-memory database,
@@ -37,7 +38,7 @@ public final class TestDatabase implements AutoCloseable {
     public static final Duration LOCK_TIMEOUT = Duration.ofSeconds(8);
 
     /** How long a test waits to see a transaction waiting for a lock. */
-    public static final Duration LOCK_WAIT_VISIBLE_WITHIN = Duration.ofSeconds(10);
+    public static final Duration LOCK_WAIT_VISIBLE_WITHIN = TimeFactor.seconds(10);
 
     private static final int POOL_SIZE = 16;
 

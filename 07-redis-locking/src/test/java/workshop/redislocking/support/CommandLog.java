@@ -13,6 +13,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisMonitor;
+import workshop.testkit.TimeFactor;
 
 /**
  * What a Redis server executes, as {@code MONITOR} shows it, restricted to the commands that touch one
@@ -60,7 +61,7 @@ public final class CommandLog implements AutoCloseable {
         }
     }
 
-    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration SYNC_TIMEOUT = TimeFactor.seconds(5);
 
     private final String prefix;
     private final Jedis monitor;

@@ -25,6 +25,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.embedded.core.ExecutableProvider;
 import workshop.testkit.ReusableServers;
+import workshop.testkit.TimeFactor;
 
 /**
  * One real {@code redis-server} process that the tests started: the binary shipped inside the
@@ -47,7 +48,7 @@ public final class LocalRedisServer implements AutoCloseable {
     private static final String KIND = "redis-server";
 
     /** How long a server may take to start before the test fails. */
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration START_TIMEOUT = TimeFactor.seconds(10);
 
     /** The binary, extracted once per JVM from the embedded-redis jar. */
     private static volatile File binary;
