@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -51,6 +53,28 @@ class LearnerRunTest {
                 tail(reference.lines)).isZero();
         assertThat(String.join("\n", reference.lines)).withFailMessage("-Psolution's summary should say every exercise"
                 + " passes:%n%s", tail(reference.lines)).contains("03-conditions: 3 of 3 exercises pass");
+    }
+
+    @Test
+    @TimeLimit(300)
+    void catchUpOnAFreshCloneCopiesEveryReferenceOverItsSkeleton(@TempDir Path scratch) throws Exception {
+        // Nothing built yet, as for a learner who arrives late and catches up before any other command.
+        ScratchWorkshop.copy(ScratchWorkshop.root(), scratch);
+        Run run = mvnw(scratch, List.of("-q", "-Pcatch-up", "-pl", "03-conditions", "-Dexercise=all"));
+        assertThat(run.exit).withFailMessage("the README's catch-up command failed on a fresh copy:%n%s", tail(run.lines))
+                .isZero();
+        Pattern copied = Pattern.compile("copied (\\S+\\.java) over (\\S+\\.java)");
+        List<String> exercises = new ArrayList<>();
+        for (String line : run.lines) {
+            Matcher m = copied.matcher(line);
+            if (m.find()) {
+                exercises.add(m.group(2));
+                assertThat(Files.readString(scratch.resolve(m.group(2)))).withFailMessage("catch-up said it copied %s over"
+                        + " %s, but the two differ", m.group(1), m.group(2)).isEqualTo(Files.readString(scratch.resolve(m.group(1))));
+            }
+        }
+        assertThat(exercises).withFailMessage("catch-up -Dexercise=all should copy the 3 references of 03-conditions;"
+                + " it printed:%n%s", tail(run.lines)).hasSize(3);
     }
 
     private record Run(int exit, List<String> lines) {
