@@ -218,7 +218,7 @@ public final class Concurrently {
             Thread.currentThread().interrupt();
             throw new AssertionFailedError("Interrupted while waiting for the worker threads", e);
         }
-        if (!stuck.isEmpty() && !failures.isEmpty() && stuck.size() < threads) {
+        if (!stuck.isEmpty() && !failures.isEmpty()) {
             // The first failure explains the run; the threads still waiting after it are a consequence.
             ThreadLeaks.abandon(stuck);
             Throwable first = failures.poll();

@@ -31,6 +31,29 @@ class ConcurrentlyTest {
     }
 
     @Test
+    void theFirstFailureEndsTheRunAtOnceAndTheThreadsStillWaitingAreInterrupted() {
+        CountDownLatch never = new CountDownLatch(1);
+        CountDownLatch othersWaiting = new CountDownLatch(2);
+        AtomicInteger interrupted = new AtomicInteger();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> Concurrently.threads(3).named("w").within(Duration.ofSeconds(30)).run(t -> {
+            if (t == 0) {
+                othersWaiting.await();
+                throw new AssertionError("worker 0 saw something wrong");
+            }
+            try {
+                othersWaiting.countDown();
+                never.await(); // waits for something the failed worker would have done
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+            }
+        })).isInstanceOf(AssertionError.class).hasMessage("worker 0 saw something wrong");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).withFailMessage("the run should end at the first failure,"
+                + " not at its 30 s time limit").isLessThan(Duration.ofSeconds(5));
+        assertThat(interrupted.get()).withFailMessage("the two waiting workers should have been interrupted").isEqualTo(2);
+    }
+
+    @Test
     void aStuckWorkerFailsTheRunWithAReportInsteadOfHanging() {
         CountDownLatch never = new CountDownLatch(1);
         long start = System.nanoTime();
