@@ -27,6 +27,13 @@ import workshop.testkit.TimeLimit;
 public class BankAccountTest {
 
     private static final int ROUNDS = 20_000;
+    /**
+     * On a busy machine the threads often take turns instead of running together, and 20,000 rounds may hold too few
+     * collisions to catch a race: the race tests go on, up to ten times as many rounds, until in 10,000 of them the
+     * threads really ran at the same time.
+     */
+    private static final int MAX_ROUNDS = 10 * ROUNDS;
+    private static final int OVERLAPPING = ROUNDS / 2;
 
     @Test
     @Order(1)
@@ -35,10 +42,11 @@ public class BankAccountTest {
         int threads = Concurrently.cores();
         BankAccount account = new BankAccount(0);
 
-        Concurrently.threads(threads).named("depositor").inLockstep(ROUNDS, (t, round) -> account.deposit(1));
+        int rounds = Concurrently.threads(threads).named("depositor")
+                .inLockstepUntilOverlapped(ROUNDS, OVERLAPPING, MAX_ROUNDS, (t, round) -> account.deposit(1));
 
-        assertNoDepositLost(account.balance(), (long) threads * ROUNDS,
-                ROUNDS + " rounds in which " + threads + " threads deposited 1 at the same instant");
+        assertNoDepositLost(account.balance(), (long) threads * rounds,
+                rounds + " rounds in which " + threads + " threads deposited 1 at the same instant");
     }
 
     private static void assertNoDepositLost(long seen, long expected, String what) {
@@ -52,34 +60,45 @@ public class BankAccountTest {
     @Test
     @Order(2)
     void depositsAndWithdrawalsAtTheSameInstantKeepTheBalanceExact() {
-        // Every round, one thread deposits 1 while another withdraws 1: the balance must not move.
+        // Every round, one thread deposits while another withdraws 1. The deposits are a billion each, more than all the
+        // withdrawals together: a lost deposit and lost withdrawals can never cancel out in the final balance.
         int threads = Concurrently.cores();
-        long initial = 1_000_000; // enough that every withdrawal is covered
+        long deposit = 1_000_000_000;
+        long initial = 1_000_000; // enough that every withdrawal is covered, even before the first deposit
         BankAccount account = new BankAccount(initial);
         AtomicLong refused = new AtomicLong();
 
-        Concurrently.threads(threads).named("teller").inLockstep(ROUNDS, (t, round) -> {
-            if (t % 2 == 0) {
-                account.deposit(1);
-            } else if (!account.withdraw(1)) {
-                refused.incrementAndGet();
-            }
-        });
+        int rounds = Concurrently.threads(threads).named("teller").inLockstepUntilOverlapped(ROUNDS, OVERLAPPING,
+                MAX_ROUNDS, (t, round) -> {
+                    if (t % 2 == 0) {
+                        account.deposit(deposit);
+                    } else if (!account.withdraw(1)) {
+                        refused.incrementAndGet();
+                    }
+                });
 
-        long deposits = (long) (threads - threads / 2) * ROUNDS;
-        long withdrawals = (long) (threads / 2) * ROUNDS - refused.get();
-        long expected = initial + deposits - withdrawals;
+        long deposits = (long) (threads - threads / 2) * rounds;
+        long withdrawals = (long) (threads / 2) * rounds - refused.get();
+        long expected = initial + deposits * deposit - withdrawals;
         assertThat(refused.get()).withFailMessage(
-                "%d withdrawals were refused although the balance (1,000,000 at the start, moving by 1) always covered"
-                        + " them: withdraw() read a balance that a concurrent deposit() or withdraw() was half-way through"
-                        + " changing. Both methods change the same balance, so both must take the same lock (a lock on"
-                        + " deposit() alone does not stop withdraw()).",
+                "%d withdrawals of 1 were refused although the balance (1,000,000 at the start, and only growing) always"
+                        + " covered them: withdraw() read a balance that a concurrent deposit() or withdraw() was half-way"
+                        + " through changing. Both methods change the same balance, so both must take the same lock (a lock"
+                        + " on deposit() alone does not stop withdraw()).",
                 refused.get()).isZero();
-        assertThat(account.balance()).withFailMessage(
-                "expected %d after %d deposits and %d withdrawals of 1, saw %d: deposits and withdrawals overwrote each"
-                        + " other. Both change the same balance, so both must take the same lock (a lock on deposit()"
-                        + " alone does not stop withdraw() from interleaving with it).",
-                expected, deposits, withdrawals, account.balance()).isEqualTo(expected);
+        long seen = account.balance();
+        assertThat(seen).withFailMessage(
+                "expected %d after %d deposits of 1,000,000,000 and %d withdrawals of 1, saw %d (%s): deposits and"
+                        + " withdrawals overwrote each other. Both change the same balance, so both must take the same lock"
+                        + " (a lock on deposit() alone does not stop withdraw() from interleaving with it).",
+                expected, deposits, withdrawals, seen, lost(expected - seen, deposit)).isEqualTo(expected);
+    }
+
+    /** What a balance that is {@code missing} short says was lost: whole deposits, and withdrawals of 1 (negative). */
+    private static String lost(long missing, long deposit) {
+        long deposits = Math.floorDiv(missing + deposit - 1, deposit);
+        long withdrawals = deposits * deposit - missing;
+        return deposits + " deposit(s) and " + withdrawals + " withdrawal(s) lost";
     }
 
     @Test
@@ -87,21 +106,22 @@ public class BankAccountTest {
     void concurrentWithdrawalsNeverOverdraw() {
         // Every round, threads on every core at once try to withdraw 2 from an account holding 3:
         // exactly one may succeed.
-        BankAccount[] accounts = new BankAccount[ROUNDS];
-        for (int r = 0; r < ROUNDS; r++) {
+        BankAccount[] accounts = new BankAccount[MAX_ROUNDS];
+        for (int r = 0; r < MAX_ROUNDS; r++) {
             accounts[r] = new BankAccount(3);
         }
-        AtomicIntegerArray successes = new AtomicIntegerArray(ROUNDS);
+        AtomicIntegerArray successes = new AtomicIntegerArray(MAX_ROUNDS);
 
-        Concurrently.threads(Concurrently.cores()).named("withdrawer").inLockstep(ROUNDS, (t, round) -> {
-            if (accounts[round].withdraw(2)) {
-                successes.incrementAndGet(round);
-            }
-        });
+        int rounds = Concurrently.threads(Concurrently.cores()).named("withdrawer")
+                .inLockstepUntilOverlapped(ROUNDS, OVERLAPPING, MAX_ROUNDS, (t, round) -> {
+                    if (accounts[round].withdraw(2)) {
+                        successes.incrementAndGet(round);
+                    }
+                });
 
         int wrongRounds = 0;
         String example = "";
-        for (int r = 0; r < ROUNDS; r++) {
+        for (int r = 0; r < rounds; r++) {
             if (successes.get(r) != 1 || accounts[r].balance() != 1) {
                 if (wrongRounds++ == 0) {
                     example = successes.get(r) + " withdrawals of 2 succeeded and the balance is " + accounts[r].balance();
@@ -111,7 +131,7 @@ public class BankAccountTest {
         assertThat(wrongRounds).withFailMessage(
                 "in %d of %d rounds an account holding 3 ended wrong (for example: %s). Several threads checked"
                         + " 'balance >= amount' before any of them took the money: check-then-act. The check and the"
-                        + " update must happen under the same lock, as one step.", wrongRounds, ROUNDS, example).isZero();
+                        + " update must happen under the same lock, as one step.", wrongRounds, rounds, example).isZero();
     }
 
     // Lincheck model checking: explores thread interleavings of these operations systematically and

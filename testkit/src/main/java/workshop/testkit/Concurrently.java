@@ -8,6 +8,9 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.opentest4j.AssertionFailedError;
 
@@ -91,27 +94,82 @@ public final class Concurrently {
     }
 
     /**
-     * Runs {@code rounds} rounds in lockstep: in every round all threads meet at a spinning barrier and
-     * leave it together, then each runs {@code body} once. Threads that were running hot at the barrier
-     * hit the body within nanoseconds of each other, which is what exposes a check-then-act race (the
-     * window between a check and the act that depends on it is a few nanoseconds; threads that are woken
-     * from a blocking barrier one by one rarely hit it at the same moment).
+     * Runs {@code rounds} rounds in lockstep: in every round all threads meet at a spinning barrier; the
+     * last to arrive opens it and names an instant a microsecond ahead, at which all of them leave it by the
+     * clock and each runs {@code body} once. Threads that were running hot at the barrier hit the body
+     * within nanoseconds of each other, which is what exposes a check-then-act race (the window between a
+     * check and the act that depends on it is a few nanoseconds; threads that are woken from a blocking
+     * barrier one by one rarely hit it at the same moment).
      *
      * <p>Use at most as many threads as the machine has cores ({@link #cores()}): spinning threads
      * beyond that wait for a time slice every round.
      */
     public void inLockstep(int rounds, Repeated body) {
-        java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        lockstep(rounds, 0, rounds, body);
+    }
+
+    /**
+     * Runs at least {@code rounds} lockstep rounds (see {@link #inLockstep}) and goes on, up to
+     * {@code maxRounds}, until in {@code overlapping} of them every thread's call of {@code body} ran at
+     * the same time as every other's. On a quiet machine nearly every round overlaps and the run ends after
+     * {@code rounds}; on a busy one the threads often run one after the other (one waits for a core while
+     * the other runs), and a race test that counted only rounds would see too few collisions to catch
+     * anything. The run also ends once half its time limit is used, so that a correct class never fails it
+     * on a slow machine.
+     *
+     * @return the number of rounds run: {@code body} saw the round numbers 0 to this number minus one
+     */
+    public int inLockstepUntilOverlapped(int rounds, int overlapping, int maxRounds, Repeated body) {
+        if (overlapping < 0 || overlapping > maxRounds || rounds > maxRounds) {
+            throw new IllegalArgumentException("need rounds <= maxRounds and 0 <= overlapping <= maxRounds, were "
+                    + rounds + ", " + overlapping + ", " + maxRounds);
+        }
+        return lockstep(rounds, overlapping, maxRounds, body).rounds;
+    }
+
+    /** What a lockstep run did: rounds run, and in how many of them all the threads' bodies overlapped. */
+    private record LockstepRun(int rounds, int overlapped) {
+    }
+
+    /**
+     * How long after a lockstep barrier opens the threads leave it, together: long enough for every spinning thread
+     * to see it open. The thread that opens it would otherwise start its body some 100 ns before the others see the
+     * barrier open, and a body of a few nanoseconds (a compiled read-add-write) would end before theirs began.
+     */
+    private static final long RELEASE_DELAY_NANOS = 1_000;
+
+    private LockstepRun lockstep(int rounds, int overlapping, int maxRounds, Repeated body) {
+        AtomicInteger arrived = new AtomicInteger();
+        AtomicInteger generation = new AtomicInteger();
+        AtomicBoolean failed = new AtomicBoolean();
+        // Set by the last thread to reach a barrier, before it opens it: the round it opens is not run.
+        AtomicBoolean enough = new AtomicBoolean();
+        AtomicInteger overlapped = new AtomicInteger();
+        AtomicInteger roundsRun = new AtomicInteger();
+        AtomicLong releaseAt = new AtomicLong();
+        // When each thread left the barrier and when its body returned, in the round it last ran. Written before
+        // the thread arrives at the next barrier and read by the last thread to arrive there: the chain of
+        // incrementAndGet calls on 'arrived' orders the writes before the read.
+        boolean measure = overlapping > 0; // plain inLockstep runs exactly as it did, without the clock reads
+        long[] began = new long[threads];
+        long[] ended = new long[threads];
         long start = System.nanoTime();
         long deadline = start + timeLimit.toNanos();
+        long extendUntil = start + timeLimit.toNanos() / 2;
         long onSchedule = timeLimit.toNanos() / 2 / Math.max(1, rounds); // per round, to end within half the limit
         run(thread -> {
-            for (int round = 0; round < rounds; round++) {
+            for (int round = 0; round < maxRounds; round++) {
                 int current = generation.get();
                 if (arrived.incrementAndGet() == threads) {
                     arrived.set(0);
+                    if (measure && round > 0 && allOverlap(began, ended)) {
+                        overlapped.incrementAndGet();
+                    }
+                    if (round >= rounds && (overlapped.get() >= overlapping || System.nanoTime() - extendUntil > 0)) {
+                        enough.set(true);
+                    }
+                    roundsRun.set(enough.get() ? round : round + 1);
+                    releaseAt.set(System.nanoTime() + RELEASE_DELAY_NANOS);
                     generation.incrementAndGet();
                 } else {
                     int spins = 0;
@@ -136,8 +194,15 @@ public final class Concurrently {
                         }
                     }
                 }
-                if (failed.get()) {
+                if (failed.get() || enough.get()) {
                     return;
+                }
+                long release = releaseAt.get();
+                while (System.nanoTime() - release < 0) {
+                    // every thread, the one that opened the barrier too, leaves at the same instant
+                }
+                if (measure) {
+                    began[thread] = System.nanoTime();
                 }
                 try {
                     body.run(thread, round);
@@ -145,8 +210,23 @@ public final class Concurrently {
                     failed.set(true);
                     throw t;
                 }
+                if (measure) {
+                    ended[thread] = System.nanoTime();
+                }
             }
         });
+        return new LockstepRun(roundsRun.get(), overlapped.get());
+    }
+
+    /** Whether the intervals [began[i], ended[i]] have a common instant: the latest start is before the first end. */
+    static boolean allOverlap(long[] began, long[] ended) {
+        long latestStart = began[0];
+        long firstEnd = ended[0];
+        for (int i = 1; i < began.length; i++) {
+            latestStart = Math.max(latestStart, began[i]);
+            firstEnd = Math.min(firstEnd, ended[i]);
+        }
+        return latestStart <= firstEnd;
     }
 
     /** The number of cores, at least 2: the thread count for {@link #inLockstep}. */

@@ -76,4 +76,31 @@ class ConcurrentlyTest {
             assertThat(count.get()).isEqualTo(threads);
         }
     }
+    @Test
+    void lockstepUntilOverlappedStopsAtTheGivenRoundsWhenTheThreadsRanTogether() {
+        // Each round's bodies wait for each other: they overlap every round, so no round is added.
+        int rounds = 200;
+        CountDownLatch[] together = new CountDownLatch[rounds];
+        for (int r = 0; r < rounds; r++) {
+            together[r] = new CountDownLatch(2);
+        }
+        AtomicInteger calls = new AtomicInteger();
+        int run = Concurrently.threads(2).inLockstepUntilOverlapped(rounds, rounds, 10 * rounds, (t, round) -> {
+            calls.incrementAndGet();
+            together[round].countDown();
+            together[round].await();
+        });
+        assertThat(run).isEqualTo(rounds);
+        assertThat(calls.get()).isEqualTo(2 * rounds);
+    }
+
+    @Test
+    void roundsOverlapOnlyWhenEveryThreadsCallCoversOneCommonInstant() {
+        assertThat(Concurrently.allOverlap(new long[] {0, 5}, new long[] {10, 15})).isTrue();
+        assertThat(Concurrently.allOverlap(new long[] {0, 10}, new long[] {10, 15})).isTrue(); // touching at 10
+        assertThat(Concurrently.allOverlap(new long[] {0, 11}, new long[] {10, 15})).isFalse(); // one after the other
+        assertThat(Concurrently.allOverlap(new long[] {0, 5, 12}, new long[] {10, 15, 20})).isFalse(); // the first ended before the last began
+        assertThatThrownBy(() -> Concurrently.threads(2).inLockstepUntilOverlapped(10, 5, 9, (t, round) -> { }))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
