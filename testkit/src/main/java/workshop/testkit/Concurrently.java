@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Runs code on several threads at once, so that races really happen, and reports what went wrong in
@@ -115,20 +116,42 @@ public final class Concurrently {
      * {@code rounds}; on a busy one the threads often run one after the other (one waits for a core while
      * the other runs), and a race test that counted only rounds would see too few collisions to catch
      * anything. The run also ends once half its time limit is used, so that a correct class never fails it
-     * on a slow machine.
+     * on a slow machine; a test that saw no race then calls {@link Lockstep#abortUnlessOverlapped} to say
+     * that it proved nothing, rather than pass.
      *
-     * @return the number of rounds run: {@code body} saw the round numbers 0 to this number minus one
+     * @return how many rounds ran ({@code body} saw the round numbers 0 to that number minus one) and how many
+     *     of them overlapped
      */
-    public int inLockstepUntilOverlapped(int rounds, int overlapping, int maxRounds, Repeated body) {
+    public Lockstep inLockstepUntilOverlapped(int rounds, int overlapping, int maxRounds, Repeated body) {
         if (overlapping < 0 || overlapping > maxRounds || rounds > maxRounds) {
             throw new IllegalArgumentException("need rounds <= maxRounds and 0 <= overlapping <= maxRounds, were "
                     + rounds + ", " + overlapping + ", " + maxRounds);
         }
-        return lockstep(rounds, overlapping, maxRounds, body).rounds;
+        LockstepRun run = lockstep(rounds, overlapping, maxRounds, body);
+        return new Lockstep(run.rounds(), run.overlapped(), threads);
     }
 
-    /** What a lockstep run did: rounds run, and in how many of them all the threads' bodies overlapped. */
-    private record LockstepRun(int rounds, int overlapped) {
+    /** What a lockstep run did: how many rounds ran, and in how many of them all the threads' calls overlapped. */
+    public record Lockstep(int rounds, int overlapped, int threads) {
+
+        /**
+         * Ends the test as aborted (neither passed nor failed) when fewer than {@code minimum} rounds overlapped: a
+         * race test that saw no race on a machine that seldom ran its threads together has proved nothing. Call it
+         * after the assertions, so that a race that was seen still fails the test.
+         */
+        public void abortUnlessOverlapped(int minimum) {
+            if (overlapped < minimum) {
+                throw new TestAbortedException("inconclusive: no race was seen, but the " + threads + " threads ran at the"
+                        + " same instant in only " + overlapped + " of " + rounds + " rounds (this test needs " + minimum
+                        + " to mean anything). The machine is too busy to run them together: close other programs and"
+                        + " run again.");
+            }
+        }
+    }
+
+    /** What a lockstep run did: rounds run, in how many of them all the threads' bodies overlapped, and whether
+     *  it ended because that was enough (rather than at the end of a segment). */
+    private record LockstepRun(int rounds, int overlapped, boolean enough) {
     }
 
     /**
@@ -138,34 +161,62 @@ public final class Concurrently {
      */
     private static final long RELEASE_DELAY_NANOS = 1_000;
 
+    /**
+     * Rounds per set of threads when overlaps are counted. On a busy machine the scheduler can keep two threads on
+     * one core for seconds (the core count of runnable tasks is even, so it sees nothing to balance); their rounds
+     * then never overlap. New threads are placed afresh, on the least busy core, so each segment gets another chance.
+     */
+    private static final int SEGMENT_ROUNDS = 2_000;
+
     private LockstepRun lockstep(int rounds, int overlapping, int maxRounds, Repeated body) {
+        long start = System.nanoTime();
+        if (overlapping == 0) {
+            return segment(0, rounds, rounds, 0, 0, start, body); // plain inLockstep: one set of threads, no clock reads
+        }
+        LockstepRun run = new LockstepRun(0, 0, false);
+        while (!run.enough() && run.rounds() < maxRounds) {
+            int end = Math.min(maxRounds, run.rounds() + SEGMENT_ROUNDS);
+            run = segment(run.rounds(), end, rounds, overlapping, run.overlapped(), start, body);
+        }
+        return run;
+    }
+
+    /**
+     * Runs lockstep rounds {@code from} to {@code to - 1} on a new set of threads; with {@code overlapping > 0} it
+     * counts the rounds whose bodies overlapped and stops as soon as at least {@code rounds} rounds ran and
+     * {@code overlapping} of them overlapped, or half the time limit (counted from {@code start}) is used.
+     */
+    private LockstepRun segment(int from, int to, int rounds, int overlapping, int overlappedBefore, long start,
+            Repeated body) {
         AtomicInteger arrived = new AtomicInteger();
         AtomicInteger generation = new AtomicInteger();
         AtomicBoolean failed = new AtomicBoolean();
         // Set by the last thread to reach a barrier, before it opens it: the round it opens is not run.
         AtomicBoolean enough = new AtomicBoolean();
-        AtomicInteger overlapped = new AtomicInteger();
-        AtomicInteger roundsRun = new AtomicInteger();
+        AtomicInteger overlapped = new AtomicInteger(overlappedBefore);
+        AtomicInteger roundsRun = new AtomicInteger(from);
         AtomicLong releaseAt = new AtomicLong();
         // When each thread left the barrier and when its body returned, in the round it last ran. Written before
         // the thread arrives at the next barrier and read by the last thread to arrive there: the chain of
         // incrementAndGet calls on 'arrived' orders the writes before the read.
-        boolean measure = overlapping > 0; // plain inLockstep runs exactly as it did, without the clock reads
+        boolean measure = overlapping > 0;
         long[] began = new long[threads];
         long[] ended = new long[threads];
-        long start = System.nanoTime();
         long deadline = start + timeLimit.toNanos();
         long extendUntil = start + timeLimit.toNanos() / 2;
         long onSchedule = timeLimit.toNanos() / 2 / Math.max(1, rounds); // per round, to end within half the limit
-        run(thread -> {
-            for (int round = 0; round < maxRounds; round++) {
+        Concurrently segment = threads(threads).named(name);
+        segment.timeLimit = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        segment.run(thread -> {
+            for (int round = from; round < to; round++) {
                 int current = generation.get();
                 if (arrived.incrementAndGet() == threads) {
                     arrived.set(0);
-                    if (measure && round > 0 && allOverlap(began, ended)) {
+                    if (measure && round > from && allOverlap(began, ended)) {
                         overlapped.incrementAndGet();
                     }
-                    if (round >= rounds && (overlapped.get() >= overlapping || System.nanoTime() - extendUntil > 0)) {
+                    if (measure && round >= rounds
+                            && (overlapped.get() >= overlapping || System.nanoTime() - extendUntil > 0)) {
                         enough.set(true);
                     }
                     roundsRun.set(enough.get() ? round : round + 1);
@@ -215,7 +266,13 @@ public final class Concurrently {
                 }
             }
         });
-        return new LockstepRun(roundsRun.get(), overlapped.get());
+        // The segment's last round, if it ran to the end: its threads are joined, so their clock reads are visible.
+        if (measure && !enough.get() && roundsRun.get() > from && allOverlap(began, ended)) {
+            overlapped.incrementAndGet();
+        }
+        boolean enoughNow = enough.get() || (measure && roundsRun.get() >= rounds
+                && (overlapped.get() >= overlapping || System.nanoTime() - extendUntil > 0));
+        return new LockstepRun(roundsRun.get(), overlapped.get(), enoughNow);
     }
 
     /** Whether the intervals [began[i], ended[i]] have a common instant: the latest start is before the first end. */

@@ -85,13 +85,18 @@ class ConcurrentlyTest {
             together[r] = new CountDownLatch(2);
         }
         AtomicInteger calls = new AtomicInteger();
-        int run = Concurrently.threads(2).inLockstepUntilOverlapped(rounds, rounds, 10 * rounds, (t, round) -> {
+        Concurrently.Lockstep run = Concurrently.threads(2).inLockstepUntilOverlapped(rounds, rounds, 10 * rounds, (t, round) -> {
             calls.incrementAndGet();
             together[round].countDown();
             together[round].await();
         });
-        assertThat(run).isEqualTo(rounds);
+        assertThat(run.rounds()).isEqualTo(rounds);
+        assertThat(run.overlapped()).isEqualTo(rounds);
         assertThat(calls.get()).isEqualTo(2 * rounds);
+        run.abortUnlessOverlapped(rounds); // enough: returns
+        assertThatThrownBy(() -> run.abortUnlessOverlapped(rounds + 1))
+                .isInstanceOf(org.opentest4j.TestAbortedException.class)
+                .hasMessageContaining("inconclusive").hasMessageContaining("in only " + rounds + " of " + rounds + " rounds");
     }
 
     @Test

@@ -64,7 +64,9 @@ class WatchModeTest {
             String afterReference = awaitRun(output, 3, "the run after saving the reference");
             assertThat(afterReference).withFailMessage("after saving the reference BankAccount (its Lincheck test"
                     + " included), watch mode should show it passing, as Maven does; it printed:%n%s", afterReference)
-                    .containsPattern("\\[PASS\\] 1\\. +BankAccount +6/6").doesNotContain("ClassCastException");
+                    // On a busy machine the race tests may end as inconclusive (skipped), never as failed.
+                    .containsPattern("\\[PASS\\] 1\\. +BankAccount +(6/6 tests pass|([3-5])/\\2 tests pass \\([1-3] skipped\\))")
+                    .doesNotContain("ClassCastException");
 
             started.addAll(maven.descendants().toList());
             new ProcessBuilder("kill", "-INT", Long.toString(maven.pid())).start().waitFor();
