@@ -63,7 +63,7 @@ public class BankAccountTest {
         }
         assertThat(wrongRounds).withFailMessage(
                 "in %d of %d rounds, %d threads each deposited 1 at the same instant into an account holding 0, and it"
-                        + " ended with less than %d: %d deposits were lost. Two threads read the same balance before either"
+                        + " did not end holding %d (%d deposits lost in all). Two threads read the same balance before either"
                         + " wrote it back, and one write overwrote the other. Make the read-modify-write in deposit() one"
                         + " atomic step (README 1: race conditions).", wrongRounds, rounds, threads, threads, lost)
                 .isZero();

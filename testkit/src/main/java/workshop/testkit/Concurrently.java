@@ -149,8 +149,10 @@ public final class Concurrently {
         }
     }
 
-    /** What a lockstep run did: rounds run, in how many of them all the threads' bodies overlapped, and whether
-     *  it ended because that was enough (rather than at the end of a segment). */
+    /**
+     * What a lockstep run did: rounds run, in how many of them all the threads' bodies overlapped, and whether it
+     * ended because that was enough (rather than at the end of a segment).
+     */
     private record LockstepRun(int rounds, int overlapped, boolean enough) {
     }
 
@@ -162,9 +164,9 @@ public final class Concurrently {
     private static final long RELEASE_DELAY_NANOS = 1_000;
 
     /**
-     * Rounds per set of threads when overlaps are counted. On a busy machine the scheduler can keep two threads on
-     * one core for seconds (the core count of runnable tasks is even, so it sees nothing to balance); their rounds
-     * then never overlap. New threads are placed afresh, on the least busy core, so each segment gets another chance.
+     * Rounds per set of threads when overlaps are counted. On a busy machine two threads can take turns for
+     * seconds (as if they shared one core) and their rounds then never overlap; the scheduler places new threads
+     * afresh, so each segment gets another chance.
      */
     private static final int SEGMENT_ROUNDS = 2_000;
 
