@@ -48,8 +48,7 @@ public class BankAccountTest {
         int threads = Concurrently.cores();
         BankAccount[] accounts = accounts(0);
 
-        Concurrently.Lockstep run = Concurrently.threads(threads).named("depositor")
-                .inLockstepUntilOverlapped(ROUNDS, OVERLAPPING, MAX_ROUNDS, (t, round) -> accounts[round].deposit(1));
+        Concurrently.Lockstep run = raceRounds("depositor", (t, round) -> accounts[round].deposit(1));
         int rounds = run.rounds();
 
         int wrongRounds = 0;
@@ -82,14 +81,13 @@ public class BankAccountTest {
         BankAccount[] accounts = accounts(initial);
         AtomicLong refused = new AtomicLong();
 
-        Concurrently.Lockstep run = Concurrently.threads(threads).named("teller").inLockstepUntilOverlapped(ROUNDS,
-                OVERLAPPING, MAX_ROUNDS, (t, round) -> {
-                    if (t % 2 == 0) {
-                        accounts[round].deposit(1_000);
-                    } else if (!accounts[round].withdraw(1)) {
-                        refused.incrementAndGet();
-                    }
-                });
+        Concurrently.Lockstep run = raceRounds("teller", (t, round) -> {
+            if (t % 2 == 0) {
+                accounts[round].deposit(1_000);
+            } else if (!accounts[round].withdraw(1)) {
+                refused.incrementAndGet();
+            }
+        });
 
         assertThat(refused.get()).withFailMessage(
                 "%d withdrawals of 1 were refused although every account held 1,000 or more: withdraw() read a balance"
@@ -116,6 +114,12 @@ public class BankAccountTest {
         run.abortUnlessOverlapped(CONCLUSIVE);
     }
 
+    /** Lockstep rounds on a thread per core, each thread running {@code body} once per round (see the constants). */
+    private static Concurrently.Lockstep raceRounds(String name, Concurrently.Repeated body) {
+        return Concurrently.threads(Concurrently.cores()).named(name)
+                .inLockstepUntilOverlapped(ROUNDS, OVERLAPPING, MAX_ROUNDS, body);
+    }
+
     /** An account for every round the race tests may run, each holding {@code initial}. */
     private static BankAccount[] accounts(long initial) {
         BankAccount[] accounts = new BankAccount[MAX_ROUNDS];
@@ -133,12 +137,11 @@ public class BankAccountTest {
         BankAccount[] accounts = accounts(3);
         AtomicIntegerArray successes = new AtomicIntegerArray(MAX_ROUNDS);
 
-        Concurrently.Lockstep run = Concurrently.threads(Concurrently.cores()).named("withdrawer")
-                .inLockstepUntilOverlapped(ROUNDS, OVERLAPPING, MAX_ROUNDS, (t, round) -> {
-                    if (accounts[round].withdraw(2)) {
-                        successes.incrementAndGet(round);
-                    }
-                });
+        Concurrently.Lockstep run = raceRounds("withdrawer", (t, round) -> {
+            if (accounts[round].withdraw(2)) {
+                successes.incrementAndGet(round);
+            }
+        });
         int rounds = run.rounds();
 
         int wrongRounds = 0;

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.junit.jupiter.api.Assumptions;
 import org.opentest4j.AssertionFailedError;
-import org.opentest4j.TestAbortedException;
 
 /**
  * Runs code on several threads at once, so that races really happen, and reports what went wrong in
@@ -141,7 +141,7 @@ public final class Concurrently {
          */
         public void abortUnlessOverlapped(int minimum) {
             if (overlapped < minimum) {
-                throw new TestAbortedException("inconclusive: no race was seen, but the " + threads + " threads ran at the"
+                Assumptions.abort("inconclusive: no race was seen, but the " + threads + " threads ran at the"
                         + " same instant in only " + overlapped + " of " + rounds + " rounds (this test needs " + minimum
                         + " to mean anything). The machine is too busy to run them together: close other programs and"
                         + " run again.");
@@ -217,8 +217,7 @@ public final class Concurrently {
                     if (measure && round > from && allOverlap(began, ended)) {
                         overlapped.incrementAndGet();
                     }
-                    if (measure && round >= rounds
-                            && (overlapped.get() >= overlapping || System.nanoTime() - extendUntil > 0)) {
+                    if (measure && enough(round, overlapped.get(), rounds, overlapping, extendUntil)) {
                         enough.set(true);
                     }
                     roundsRun.set(enough.get() ? round : round + 1);
@@ -272,9 +271,17 @@ public final class Concurrently {
         if (measure && !enough.get() && roundsRun.get() > from && allOverlap(began, ended)) {
             overlapped.incrementAndGet();
         }
-        boolean enoughNow = enough.get() || (measure && roundsRun.get() >= rounds
-                && (overlapped.get() >= overlapping || System.nanoTime() - extendUntil > 0));
+        boolean enoughNow = enough.get()
+                || (measure && enough(roundsRun.get(), overlapped.get(), rounds, overlapping, extendUntil));
         return new LockstepRun(roundsRun.get(), overlapped.get(), enoughNow);
+    }
+
+    /**
+     * Whether a counting run that has run {@code ran} rounds may stop: it ran its {@code rounds}, and either
+     * {@code overlapping} of them overlapped or the time for adding rounds is over.
+     */
+    private static boolean enough(int ran, int overlapped, int rounds, int overlapping, long extendUntil) {
+        return ran >= rounds && (overlapped >= overlapping || System.nanoTime() - extendUntil > 0);
     }
 
     /** Whether the intervals [began[i], ended[i]] have a common instant: the latest start is before the first end. */

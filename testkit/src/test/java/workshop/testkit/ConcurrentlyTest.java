@@ -76,6 +76,7 @@ class ConcurrentlyTest {
             assertThat(count.get()).isEqualTo(threads);
         }
     }
+
     @Test
     void lockstepUntilOverlappedStopsAtTheGivenRoundsWhenTheThreadsRanTogether() {
         // Each round's bodies wait for each other: they overlap every round, so no round is added.
@@ -85,11 +86,12 @@ class ConcurrentlyTest {
             together[r] = new CountDownLatch(2);
         }
         AtomicInteger calls = new AtomicInteger();
-        Concurrently.Lockstep run = Concurrently.threads(2).inLockstepUntilOverlapped(rounds, rounds, 10 * rounds, (t, round) -> {
-            calls.incrementAndGet();
-            together[round].countDown();
-            together[round].await();
-        });
+        Concurrently.Lockstep run = Concurrently.threads(2).inLockstepUntilOverlapped(rounds, rounds, 10 * rounds,
+                (t, round) -> {
+                    calls.incrementAndGet();
+                    together[round].countDown();
+                    together[round].await();
+                });
         assertThat(run.rounds()).isEqualTo(rounds);
         assertThat(run.overlapped()).isEqualTo(rounds);
         assertThat(calls.get()).isEqualTo(2 * rounds);
