@@ -31,7 +31,13 @@ import workshop.testkit.FirstFailure;
  *
  * <p>Then it ends the build with exit code 1 if a test of this run failed or the run did not complete, so that
  * nothing Maven would print follows the summary. Arguments: module directory, this run's results file, the
- * remembered-progress file, {@code exit} (to end the build on failure) or {@code keep-going}.
+ * remembered-progress file, {@code exit} (to end the build on failure) or {@code keep-going}, then optionally
+ * {@code test=}<i>the -Dtest filter</i> and {@code skipTests=}<i>true|false</i>.
+ *
+ * <p>This run's results file is deleted once merged, so a later run that runs no test here (its {@code -Dtest}
+ * selects none of this module's tests, as the setup check's does, or tests are skipped) cannot take an old file for
+ * its own: such a run leaves the remembered progress as it was and is not a failure. A run with no filter that left
+ * no results file did not complete (its test JVM crashed or never started).
  */
 public final class ProgressSummary {
 
@@ -49,8 +55,17 @@ public final class ProgressSummary {
         Path results = Path.of(args[1]);
         Path progress = Path.of(args[2]);
         boolean exitOnFailure = args.length > 3 && args[3].equals("exit");
+        String testFilter = option(args, "test");
+        boolean testsSkipped = Boolean.parseBoolean(option(args, "skipTests"));
         Exercises exercises = Exercises.read(module.resolve(Exercises.FILE_NAME));
 
+        if (!Files.isRegularFile(results) && (testsSkipped || !testFilter.isEmpty())) {
+            // No test of this module was selected: nothing to merge, nothing failed; the learner's progress stays.
+            System.out.printf(" %s: no test run here (%s); its progress is unchanged.%n", exercises.module(),
+                    testsSkipped ? "tests skipped" : "-Dtest=" + testFilter + " selects none of its tests");
+            System.out.flush();
+            return;
+        }
         Map<String, Outcome> remembered = read(progress);
         boolean complete = true;
         boolean anyFailed = false;
@@ -77,6 +92,7 @@ public final class ProgressSummary {
             }
             remembered.putAll(thisRun);
             write(progress, remembered);
+            Files.delete(results); // merged: a later run that runs no test here must not read it again
         } else {
             complete = false;
         }
@@ -91,6 +107,17 @@ public final class ProgressSummary {
         if (exitOnFailure && (anyFailed || !complete)) {
             Runtime.getRuntime().halt(1); // nothing Maven would print (its failure report, a -rf hint) follows the summary
         }
+    }
+
+    /** The value of a trailing {@code name=value} argument; empty when absent or left unresolved by Maven. */
+    static String option(String[] args, String name) {
+        for (int i = 4; i < args.length; i++) {
+            if (args[i].startsWith(name + "=")) {
+                String value = args[i].substring(name.length() + 1).trim();
+                return value.startsWith("${") ? "" : value;
+            }
+        }
+        return "";
     }
 
     private static void summarize(Path module, Exercises exercises, Map<String, Outcome> remembered, StringBuilder text)

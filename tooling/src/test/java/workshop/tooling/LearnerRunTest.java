@@ -22,7 +22,8 @@ import workshop.testkit.TimeLimit;
  * The README's promises about a learner's run, on a scratch copy of the workshop: a failing
  * {@code ./mvnw test -pl NN-module} ends with the progress summary (at most 3 lines after it, no second copy of a
  * failure, no {@code mvn ... -rf} hint) and a non-zero exit code, with and without {@code -q}; and
- * {@code -Psolution} runs the module's tests against the references and says "N of N exercises pass".
+ * {@code -Psolution} runs the module's tests against the references and says "N of N exercises pass"; INSTRUCTORS.md's
+ * setup check passes on a workshop a learner has worked in, and leaves the learner's progress as it was.
  */
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "runs ./mvnw; mvnw.cmd behaves the same")
 class LearnerRunTest {
@@ -53,6 +54,23 @@ class LearnerRunTest {
                 tail(reference.lines)).isZero();
         assertThat(String.join("\n", reference.lines)).withFailMessage("-Psolution's summary should say every exercise"
                 + " passes:%n%s", tail(reference.lines)).contains("03-conditions: 3 of 3 exercises pass");
+
+        // The learner changes Event, then runs INSTRUCTORS.md's setup check (no test of 03 selected): it passes, and
+        // 03's earlier results file is not taken for this run's, so the next run shows Event as stale, not failing.
+        Path event = scratch.resolve("03-conditions/src/main/java/workshop/conditions/Event.java");
+        Files.writeString(event, Files.readString(event) + "// changed\n");
+        Run setup = mvnw(scratch, List.of("-q", "test", "-Dtest=SetupCheckTest"));
+        assertThat(setup.exit).withFailMessage("INSTRUCTORS.md's setup check './mvnw -q test -Dtest=SetupCheckTest'"
+                + " failed:%n%s", tail(setup.lines)).isZero();
+        assertThat(setup.lines).withFailMessage("the setup check should print its checks and say that no test of 03 ran;"
+                + " it printed:%n%s", tail(setup.lines))
+                .anyMatch(l -> l.startsWith("[setup] OK  redis-server"))
+                .anyMatch(l -> l.contains("03-conditions: no test run here"))
+                .noneMatch(l -> l.contains("did not complete"));
+        Run barrier = mvnw(scratch, List.of("-q", "test", "-pl", "03-conditions", "-Dtest=BarrierTest"));
+        assertThat(barrier.lines).withFailMessage("after Event.java changed, the summary should show Event as stale;"
+                + " it printed:%n%s", tail(barrier.lines))
+                .anyMatch(l -> l.contains("Event") && l.contains("stale"));
     }
 
     @Test
