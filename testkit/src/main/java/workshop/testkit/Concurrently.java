@@ -115,7 +115,7 @@ public final class Concurrently {
      * the same time as every other's. On a quiet machine nearly every round overlaps and the run ends after
      * {@code rounds}; on a busy one the threads often run one after the other (one waits for a core while
      * the other runs), and a race test that counted only rounds would see too few collisions to catch
-     * anything. The run also ends once half its time limit is used, so that a correct class never fails it
+     * anything. Threads that take turns for 100 rounds in a row are replaced by new ones. The run also ends once half its time limit is used, so that a correct class never fails it
      * on a slow machine; a test that saw no race then calls {@link Lockstep#abortUnlessOverlapped} to say
      * that it proved nothing, rather than pass.
      *
@@ -170,6 +170,14 @@ public final class Concurrently {
      */
     private static final int SEGMENT_ROUNDS = 2_000;
 
+    /**
+     * Consecutive rounds without an overlap after which a counting run gives up its set of threads and starts a new
+     * one. Threads that take turns keep doing so, a round per time slice, for as long as the scheduler leaves them
+     * where they are: a new set is placed afresh. Threads that run together finish a round in microseconds and keep
+     * their set for the whole segment.
+     */
+    private static final int ROUNDS_APART_BEFORE_NEW_THREADS = 100;
+
     private LockstepRun lockstep(int rounds, int overlapping, int maxRounds, Repeated body) {
         long start = System.nanoTime();
         if (overlapping == 0) {
@@ -195,6 +203,9 @@ public final class Concurrently {
         AtomicBoolean failed = new AtomicBoolean();
         // Set by the last thread to reach a barrier, before it opens it: the round it opens is not run.
         AtomicBoolean enough = new AtomicBoolean();
+        // Set by the last thread to reach a barrier when the threads have taken turns for too long: this set of
+        // threads stops before that round, and the next segment runs it on new threads.
+        AtomicBoolean apart = new AtomicBoolean();
         AtomicInteger overlapped = new AtomicInteger(overlappedBefore);
         AtomicInteger roundsRun = new AtomicInteger(from);
         AtomicLong releaseAt = new AtomicLong();
@@ -209,18 +220,24 @@ public final class Concurrently {
         long onSchedule = timeLimit.toNanos() / 2 / Math.max(1, rounds); // per round, to end within half the limit
         Concurrently segment = threads(threads).named(name);
         segment.timeLimit = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        int[] roundsApart = new int[1]; // consecutive rounds without an overlap; only the last thread at a barrier uses it
         segment.run(thread -> {
             for (int round = from; round < to; round++) {
                 int current = generation.get();
                 if (arrived.incrementAndGet() == threads) {
                     arrived.set(0);
-                    if (measure && round > from && allOverlap(began, ended)) {
-                        overlapped.incrementAndGet();
+                    if (measure && round > from) {
+                        if (allOverlap(began, ended)) {
+                            overlapped.incrementAndGet();
+                            roundsApart[0] = 0;
+                        } else if (++roundsApart[0] >= ROUNDS_APART_BEFORE_NEW_THREADS) {
+                            apart.set(true);
+                        }
                     }
                     if (measure && enough(round, overlapped.get(), rounds, overlapping, extendUntil)) {
                         enough.set(true);
                     }
-                    roundsRun.set(enough.get() ? round : round + 1);
+                    roundsRun.set(enough.get() || apart.get() ? round : round + 1);
                     releaseAt.set(System.nanoTime() + RELEASE_DELAY_NANOS);
                     generation.incrementAndGet();
                 } else {
@@ -246,7 +263,7 @@ public final class Concurrently {
                         }
                     }
                 }
-                if (failed.get() || enough.get()) {
+                if (failed.get() || enough.get() || apart.get()) {
                     return;
                 }
                 long release = releaseAt.get();
@@ -268,7 +285,7 @@ public final class Concurrently {
             }
         });
         // The segment's last round, if it ran to the end: its threads are joined, so their clock reads are visible.
-        if (measure && !enough.get() && roundsRun.get() > from && allOverlap(began, ended)) {
+        if (measure && !enough.get() && !apart.get() && roundsRun.get() > from && allOverlap(began, ended)) {
             overlapped.incrementAndGet();
         }
         boolean enoughNow = enough.get()
