@@ -1,5 +1,6 @@
 package workshop.testkit;
 
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.StressOptions;
@@ -15,6 +16,9 @@ import org.opentest4j.AssertionFailedError;
  *     LincheckBudget.check(LincheckBudget.modelChecking(), getClass(), "Lincheck found ... : what it means, what to do.");
  * }
  * }</pre>
+ *
+ * <p>A check that passed is not run again while the bytecode it checked is unchanged ({@link LincheckVerdicts}):
+ * a learner's next run model-checks only what changed. The check ({@code -Pcheck}) always runs every check.
  */
 public final class LincheckBudget {
 
@@ -56,11 +60,21 @@ public final class LincheckBudget {
 
     /** As {@link #check(ModelCheckingOptions, Class, String)}, the explanation chosen by what Lincheck reported. */
     public static void check(ModelCheckingOptions options, Class<?> testClass, UnaryOperator<String> explanation) {
+        Optional<LincheckVerdicts> verdicts = LincheckVerdicts.forTestClass(testClass);
+        String key = verdicts.isPresent() ? LincheckVerdicts.key(testClass, options) : null;
+        if (verdicts.isPresent() && verdicts.get().passedBefore(testClass, key)) {
+            return; // the same bytecode passed this same check before: model checking is deterministic
+        }
         try {
             options.check(testClass);
         } catch (AssertionError failure) {
+            verdicts.ifPresent(v -> v.forget(testClass));
             String report = String.valueOf(failure.getMessage());
             throw new AssertionFailedError(explanation.apply(report) + "\n" + report, failure);
+        }
+        // Remembered only if no class file changed while the check ran (watch mode may recompile meanwhile).
+        if (verdicts.isPresent() && key.equals(LincheckVerdicts.key(testClass, options))) {
+            verdicts.get().rememberPass(testClass, key);
         }
     }
 }

@@ -75,6 +75,7 @@ public final class WrongSolutionRunner {
         Path root = Path.of(args[1]).toAbsolutePath().normalize();
         int runs = Integer.parseInt(args[2]);
         System.setProperty("workshop.progress.quiet", "true");
+        System.setProperty("workshop.lincheck.reuse", "false"); // every run of a wrong solution model-checks afresh
         String only = args.length > 3 && !args[3].isBlank() ? args[3].strip() : "all";
         boolean allRejected = new WrongSolutionRunner(module, root, runs, only).runAll();
         System.exit(allRejected ? 0 : 1);
