@@ -38,6 +38,7 @@ class LincheckVerdictsTest {
     }
 
     @Test
+    @TimeLimit(60) // three model checks: on a busy machine more than the default 10 s
     void aPassIsRememberedAndTheSameBytecodeIsNotModelCheckedAgain() {
         LincheckVerdicts.forTestClass(AtomicCounterCheck.class).orElseThrow().forget(AtomicCounterCheck.class);
         int before = AtomicCounterCheck.INSTANCES.get();
@@ -56,6 +57,7 @@ class LincheckVerdictsTest {
     }
 
     @Test
+    @TimeLimit(60) // two model checks that fail, each minimizing its scenario: more than 10 s on a busy machine
     void aFailureIsNeverRememberedAndAlwaysReportsItsInterleaving() {
         for (int run = 1; run <= 2; run++) {
             int before = RacyCounterCheck.INSTANCES.get();
