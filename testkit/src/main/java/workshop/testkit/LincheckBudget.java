@@ -1,6 +1,5 @@
 package workshop.testkit;
 
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.StressOptions;
@@ -60,21 +59,11 @@ public final class LincheckBudget {
 
     /** As {@link #check(ModelCheckingOptions, Class, String)}, the explanation chosen by what Lincheck reported. */
     public static void check(ModelCheckingOptions options, Class<?> testClass, UnaryOperator<String> explanation) {
-        Optional<LincheckVerdicts> verdicts = LincheckVerdicts.forTestClass(testClass);
-        String key = verdicts.isPresent() ? LincheckVerdicts.key(testClass, options) : null;
-        if (verdicts.isPresent() && verdicts.get().passedBefore(testClass, key)) {
-            return; // the same bytecode passed this same check before: model checking is deterministic
-        }
         try {
-            options.check(testClass);
+            LincheckVerdicts.runUnlessPassedBefore(testClass, options, () -> options.check(testClass));
         } catch (AssertionError failure) {
-            verdicts.ifPresent(v -> v.forget(testClass));
             String report = String.valueOf(failure.getMessage());
             throw new AssertionFailedError(explanation.apply(report) + "\n" + report, failure);
-        }
-        // Remembered only if no class file changed while the check ran (watch mode may recompile meanwhile).
-        if (verdicts.isPresent() && key.equals(LincheckVerdicts.key(testClass, options))) {
-            verdicts.get().rememberPass(testClass, key);
         }
     }
 }

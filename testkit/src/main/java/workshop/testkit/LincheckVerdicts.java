@@ -70,13 +70,35 @@ final class LincheckVerdicts {
         return targetDirectoryOf(testClass).map(target -> new LincheckVerdicts(target.resolve("lincheck-verdicts")));
     }
 
-    /** Verdicts kept in {@code directory} (for the testkit's own tests). */
-    static LincheckVerdicts in(Path directory) {
-        return new LincheckVerdicts(directory);
+    /**
+     * Runs {@code check} (a Lincheck check of {@code testClass} with {@code options}) unless the same check passed
+     * before on the same bytecode. A pass is remembered only if no class file changed while the check ran (watch mode
+     * may recompile meanwhile); a failure forgets any earlier pass and propagates.
+     */
+    static void runUnlessPassedBefore(Class<?> testClass, Object options, Runnable check) {
+        Optional<LincheckVerdicts> reuse = forTestClass(testClass);
+        if (reuse.isEmpty()) {
+            check.run();
+            return;
+        }
+        LincheckVerdicts verdicts = reuse.get();
+        String key = key(testClass, options);
+        if (verdicts.passedBefore(testClass, key)) {
+            return; // the same bytecode passed this same check before: model checking is deterministic
+        }
+        try {
+            check.run();
+        } catch (AssertionError failure) {
+            verdicts.forget(testClass);
+            throw failure;
+        }
+        if (key.equals(key(testClass, options))) {
+            verdicts.rememberPass(testClass, key);
+        }
     }
 
     /** Whether a check of {@code testClass} passed before with exactly this {@code key}. */
-    boolean passedBefore(Class<?> testClass, String key) {
+    private boolean passedBefore(Class<?> testClass, String key) {
         Path file = fileFor(testClass);
         try {
             return Files.isRegularFile(file) && Files.readString(file, StandardCharsets.US_ASCII).strip().equals(key);
@@ -86,7 +108,7 @@ final class LincheckVerdicts {
     }
 
     /** Remembers that the check of {@code testClass} passed with {@code key}. */
-    void rememberPass(Class<?> testClass, String key) {
+    private void rememberPass(Class<?> testClass, String key) {
         Path file = fileFor(testClass);
         try {
             Files.createDirectories(directory);
