@@ -33,9 +33,14 @@ public final class SkeletonCheck {
     /** One line of the results file that testkit's ProgressListener writes. */
     record TestResult(String testClass, String method, String displayName, String status, String mark, String message) {
 
+        /** {@code Class.method}, plus what tells its invocations apart ({@code [H2]}, {@code [PostgreSQL]}). */
         String name() {
-            return testClass.substring(testClass.lastIndexOf('.') + 1) + "." + method
-                    + (displayName.startsWith(method) ? "" : " [" + displayName + "]");
+            String name = testClass.substring(testClass.lastIndexOf('.') + 1) + "." + method;
+            if (!displayName.startsWith(method)) {
+                return name + " [" + displayName + "]";
+            }
+            String rest = displayName.substring(method.length());
+            return rest.isBlank() || rest.startsWith("(") ? name : name + " " + rest.strip();
         }
     }
 

@@ -33,6 +33,24 @@ class SkeletonCheckTest {
     }
 
     @Test
+    void eachInvocationOfAParameterizedTestIsNamedByWhatSetsItApart(@TempDir Path dir) throws IOException {
+        Path results = dir.resolve("results.tsv");
+        Files.writeString(results, String.join("\n",
+                "w.TransferTest\tmoves\tmoves [H2]\tFAILED\t\tboom",
+                "w.TransferTest\tdemo\tdemo [H2]\tSUCCESSFUL\tplain JDBC\t",
+                "w.TransferTest\tdemo\tdemo [PostgreSQL]\tSUCCESSFUL\tplain JDBC\t",
+                "w.TransferTest\tother\t[1] 5 servers\tSUCCESSFUL\t\t",
+                "#complete", ""));
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+
+        SkeletonCheck.checkResults(results, problems, notes);
+
+        assertThat(notes).contains("    TransferTest.demo [H2]: plain JDBC", "    TransferTest.demo [PostgreSQL]: plain JDBC");
+        assertThat(problems).singleElement().asString().startsWith("TransferTest.other [[1] 5 servers] PASSED");
+    }
+
+    @Test
     void anIncompleteRunIsAProblem(@TempDir Path dir) throws IOException {
         Path results = dir.resolve("results.tsv");
         Files.writeString(results, "w.AccountTest\tdeposits\tdeposits()\tFAILED\t\tboom\n");
