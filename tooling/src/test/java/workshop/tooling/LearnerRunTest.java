@@ -106,11 +106,13 @@ class LearnerRunTest {
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process process = builder.start();
-        if (!process.waitFor(TimeFactor.seconds(300).toSeconds(), TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            throw new AssertionError("./mvnw " + String.join(" ", args) + " did not end within 300 s");
+        Process process = ScratchWorkshop.start(builder);
+        try {
+            if (!process.waitFor(TimeFactor.seconds(300).toSeconds(), TimeUnit.SECONDS)) {
+                throw new AssertionError("./mvnw " + String.join(" ", args) + " did not end within 300 s");
+            }
+        } finally {
+            ScratchWorkshop.stop(process); // also when the test's time limit interrupts the wait
         }
         return new Run(process.exitValue(), Files.readAllLines(log, StandardCharsets.UTF_8));
     }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** A scratch copy of the workshop, for tests that run {@code ./mvnw} as a learner would. */
@@ -16,6 +17,37 @@ final class ScratchWorkshop {
     /** The workshop's root (the tests run in {@code tooling/}). */
     static Path root() {
         return Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+    }
+
+    /**
+     * Starts a child process (Maven and the JVMs it forks) that ends with this JVM: {@link #stop} ends it, and so
+     * does a shutdown hook if this JVM is stopped first (Surefire's fork timeout, Ctrl-C, SIGTERM). Only SIGKILL
+     * of this JVM leaves it running.
+     */
+    static Process start(ProcessBuilder builder) throws IOException {
+        Process process = builder.start();
+        Thread hook = new Thread(() -> destroyTree(process), "stop-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(hook);
+        process.onExit().thenRun(() -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway and finds nothing to stop
+            }
+        });
+        return process;
+    }
+
+    /** Ends a process {@link #start} started, and every process it started, if they still run. */
+    static void stop(Process process) {
+        destroyTree(process);
+    }
+
+    private static void destroyTree(Process process) {
+        // Children first, listed before the parent goes, so that none is missed as an orphan.
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     /** The workshop's files without build output and version control. */

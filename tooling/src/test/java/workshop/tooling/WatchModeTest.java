@@ -49,7 +49,7 @@ class WatchModeTest {
         command.addAll(List.of(scratch.resolve("mvnw").toString(), "-q", "-Pwatch", "-pl", "01-locks"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(scratch.toFile()).redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process maven = builder.start();
+        Process maven = ScratchWorkshop.start(builder);
         List<String> output = new ArrayList<>();
         Thread reader = Thread.ofPlatform().daemon().name("watch-output").start(() -> read(maven, output));
         List<ProcessHandle> started = new ArrayList<>();
@@ -79,8 +79,7 @@ class WatchModeTest {
             assertThat(left).withFailMessage("after Ctrl-C, processes watch mode started are still running: %s",
                     left.stream().map(p -> p.pid() + " " + p.info().command().orElse("?")).toList()).isEmpty();
         } finally {
-            maven.descendants().forEach(ProcessHandle::destroyForcibly);
-            maven.destroyForcibly();
+            ScratchWorkshop.stop(maven);
             reader.join(Duration.ofSeconds(5));
         }
     }
