@@ -26,7 +26,7 @@ final class ScratchWorkshop {
      */
     static Process start(ProcessBuilder builder) throws IOException {
         Process process = builder.start();
-        Thread hook = new Thread(() -> destroyTree(process), "stop-" + process.pid());
+        Thread hook = new Thread(() -> stop(process), "stop-" + process.pid());
         Runtime.getRuntime().addShutdownHook(hook);
         process.onExit().thenRun(() -> {
             try {
@@ -40,10 +40,6 @@ final class ScratchWorkshop {
 
     /** Ends a process {@link #start} started, and every process it started, if they still run. */
     static void stop(Process process) {
-        destroyTree(process);
-    }
-
-    private static void destroyTree(Process process) {
         // Children first, listed before the parent goes, so that none is missed as an orphan.
         List<ProcessHandle> descendants = process.descendants().toList();
         descendants.forEach(ProcessHandle::destroyForcibly);

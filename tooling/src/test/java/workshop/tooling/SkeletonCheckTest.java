@@ -14,17 +14,14 @@ class SkeletonCheckTest {
 
     @Test
     void anUnmarkedTestThatPassesAgainstTheSkeletonIsAProblemAndAMarkedOneANote(@TempDir Path dir) throws IOException {
-        Path results = dir.resolve("results.tsv");
-        Files.writeString(results, String.join("\n",
+        Outcome outcome = check(dir,
                 "w.AccountTest\tdeposits\tdeposits()\tFAILED\t\texpected 4 saw 3",
                 "w.AccountTest\tvalidates\tvalidates()\tSUCCESSFUL\tthe skeleton validates already\t",
                 "w.AccountTest\tsingleThreaded\tsingleThreaded()\tSUCCESSFUL\t\t",
                 "w.MutexTest\trejects\trejects()\tSUCCESSFUL\tby design\t",
-                "#complete", ""));
-        List<String> problems = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-
-        SkeletonCheck.checkResults(results, problems, notes);
+                "#complete");
+        List<String> problems = outcome.problems();
+        List<String> notes = outcome.notes();
 
         assertThat(problems).hasSize(2);
         assertThat(problems.get(0)).contains("AccountTest.singleThreaded PASSED against the skeleton");
@@ -34,17 +31,14 @@ class SkeletonCheckTest {
 
     @Test
     void eachInvocationOfAParameterizedTestIsNamedByWhatSetsItApart(@TempDir Path dir) throws IOException {
-        Path results = dir.resolve("results.tsv");
-        Files.writeString(results, String.join("\n",
+        Outcome outcome = check(dir,
                 "w.TransferTest\tmoves\tmoves [H2]\tFAILED\t\tboom",
                 "w.TransferTest\tdemo\tdemo [H2]\tSUCCESSFUL\tplain JDBC\t",
                 "w.TransferTest\tdemo\tdemo [PostgreSQL]\tSUCCESSFUL\tplain JDBC\t",
                 "w.TransferTest\tother\t[1] 5 servers\tSUCCESSFUL\t\t",
-                "#complete", ""));
-        List<String> problems = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-
-        SkeletonCheck.checkResults(results, problems, notes);
+                "#complete");
+        List<String> problems = outcome.problems();
+        List<String> notes = outcome.notes();
 
         assertThat(notes).contains("    TransferTest.demo [H2]: plain JDBC", "    TransferTest.demo [PostgreSQL]: plain JDBC");
         assertThat(problems).singleElement().asString().startsWith("TransferTest.other [[1] 5 servers] PASSED");
@@ -52,12 +46,20 @@ class SkeletonCheckTest {
 
     @Test
     void anIncompleteRunIsAProblem(@TempDir Path dir) throws IOException {
-        Path results = dir.resolve("results.tsv");
-        Files.writeString(results, "w.AccountTest\tdeposits\tdeposits()\tFAILED\t\tboom\n");
-        List<String> problems = new ArrayList<>();
-
-        SkeletonCheck.checkResults(results, problems, new ArrayList<>());
+        List<String> problems = check(dir, "w.AccountTest\tdeposits\tdeposits()\tFAILED\t\tboom").problems();
 
         assertThat(problems).anyMatch(p -> p.contains("did not complete"));
+    }
+
+    private record Outcome(List<String> problems, List<String> notes) {
+    }
+
+    /** The module check's verdict on a results file made of {@code lines}. */
+    private static Outcome check(Path dir, String... lines) throws IOException {
+        Path results = dir.resolve("results.tsv");
+        Files.writeString(results, String.join("\n", lines) + "\n");
+        Outcome outcome = new Outcome(new ArrayList<>(), new ArrayList<>());
+        SkeletonCheck.checkResults(results, outcome.problems(), outcome.notes());
+        return outcome;
     }
 }
