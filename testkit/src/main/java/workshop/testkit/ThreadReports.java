@@ -107,7 +107,7 @@ public final class ThreadReports {
 
     private static void appendWaiter(StringBuilder report, ThreadInfo info) {
         report.append("  \"").append(info.getThreadName()).append("\" waits for ")
-                .append(describeLock(info.getLockInfo()))
+                .append(describeAwaited(info))
                 .append(" held by \"").append(info.getLockOwnerName()).append("\"\n");
         List<String> held = locksHeld(info);
         report.append("      and holds ").append(held.isEmpty() ? "no lock" : String.join(", ", held)).append('\n');
@@ -131,7 +131,7 @@ public final class ThreadReports {
             }
             report.append("  \"").append(info.getThreadName()).append("\" ").append(info.getThreadState());
             if (info.getLockInfo() != null) {
-                report.append(" on ").append(describeLock(info.getLockInfo()));
+                report.append(" on ").append(describeAwaited(info));
                 if (info.getLockOwnerName() != null) {
                     report.append(" held by \"").append(info.getLockOwnerName()).append('"');
                 }
@@ -155,30 +155,65 @@ public final class ThreadReports {
     private static List<String> locksHeld(ThreadInfo info) {
         List<String> held = new ArrayList<>();
         for (MonitorInfo monitor : info.getLockedMonitors()) {
-            held.add(describeLock(monitor));
+            held.add(describeMonitor(monitor));
         }
         for (LockInfo synchronizer : info.getLockedSynchronizers()) {
-            held.add(describeLock(synchronizer));
+            held.add(describeSynchronizer(synchronizer));
         }
         return held;
     }
 
-    /** "ReentrantLock@1b6d3586" or "monitor of Account@4554617c": short, but unique per lock. */
-    static String describeLock(LockInfo lock) {
+    /**
+     * What the thread waits for, in the words that fit how it waits: a monitor when it is BLOCKED entering
+     * {@code synchronized} or waits in {@code Object.wait()}; otherwise the object it parked on with
+     * {@code LockSupport.park(blocker)} (a {@code ReentrantLock}'s queue, a latch, or the learner's own lock).
+     */
+    static String describeAwaited(ThreadInfo info) {
+        LockInfo lock = info.getLockInfo();
         if (lock == null) {
             return "nothing";
         }
+        if (info.getThreadState() == Thread.State.BLOCKED || inObjectWait(info.getStackTrace())) {
+            return describeMonitor(lock);
+        }
+        return describeParkedOn(lock);
+    }
+
+    private static boolean inObjectWait(StackTraceElement[] frames) {
+        return frames.length > 0 && frames[0].getClassName().equals("java.lang.Object")
+                && frames[0].getMethodName().startsWith("wait");
+    }
+
+    /** "monitor of Account@4554617c (synchronized)": the lock every Java object carries. */
+    static String describeMonitor(LockInfo monitor) {
+        String className = monitor.getClassName();
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        return "monitor of " + simple + "@" + Integer.toHexString(monitor.getIdentityHashCode()) + " (synchronized)";
+    }
+
+    /** What a thread parked on: a JDK lock or latch by its own class, anything else (a learner's lock) as parked on. */
+    private static String describeParkedOn(LockInfo lock) {
+        String name = describeSynchronizer(lock);
+        return isJdkInnerClass(lock) ? name : name + " (parked with LockSupport.park)";
+    }
+
+    /**
+     * "ReentrantLock@1b6d3586 (ReentrantLock$NonfairSync)": the JVM names a JDK lock's inner {@code Sync}
+     * object, the reader knows the outer class; any other class by its name, "SimpleMutex$Sync@40fd65a4".
+     */
+    static String describeSynchronizer(LockInfo lock) {
         String className = lock.getClassName();
         String hash = Integer.toHexString(lock.getIdentityHashCode());
-        if (className.startsWith("java.util.concurrent.locks.")) {
-            // The JVM names the lock's inner Sync object; the reader knows the outer lock class.
-            String outer = className.substring("java.util.concurrent.locks.".length());
-            int dollar = outer.indexOf('$');
-            String simple = dollar < 0 ? outer : outer.substring(0, dollar);
-            return simple + "@" + hash + " (" + outer + ")";
+        String nested = className.substring(className.lastIndexOf('.') + 1);
+        if (!isJdkInnerClass(lock)) {
+            return nested + "@" + hash;
         }
-        String simple = className.substring(className.lastIndexOf('.') + 1);
-        return "monitor of " + simple + "@" + hash + " (synchronized)";
+        String outer = nested.endsWith("$ConditionObject") ? "Condition" : nested.substring(0, nested.indexOf('$'));
+        return outer + "@" + hash + " (" + nested + ")";
+    }
+
+    private static boolean isJdkInnerClass(LockInfo lock) {
+        return lock.getClassName().startsWith("java.") && lock.getClassName().indexOf('$') > 0;
     }
 
     /** Frames of the test machinery and lambda plumbing: they say nothing about the code under test. */
