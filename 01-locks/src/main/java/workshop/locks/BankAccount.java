@@ -20,10 +20,15 @@ public class BankAccount {
         this.balance = initial;
     }
 
-    /** Adds {@code amount} (more than zero) to the balance. */
+    /**
+     * Adds {@code amount} (more than zero) to the balance.
+     *
+     * @throws ArithmeticException if the balance would pass {@code Long.MAX_VALUE} (nothing changes then)
+     */
     public void deposit(long amount) {
         requirePositive(amount);
         long current = balance; // read ...
+        requireRoomFor(current, amount);
         balance = current + amount; // ... then write: another thread may have written in between
     }
 
@@ -45,6 +50,13 @@ public class BankAccount {
     /** The current balance. */
     public long balance() {
         return balance;
+    }
+
+    private static void requireRoomFor(long balance, long amount) {
+        if (balance > Long.MAX_VALUE - amount) { // balance + amount itself would wrap around to a negative number
+            throw new ArithmeticException("a deposit of " + amount + " into a balance of " + balance
+                    + " would pass Long.MAX_VALUE; nothing was deposited");
+        }
     }
 
     private static void requirePositive(long amount) {

@@ -237,4 +237,25 @@ public class BankAccountTest {
         assertThat(account.balance()).withFailMessage("after withdrawing all 5, the balance is %d, expected 0",
                 account.balance()).isZero();
     }
+
+    @Test
+    @Order(7)
+    @PassesOnSkeleton("the skeleton already refuses a deposit past Long.MAX_VALUE: keep that check when you fix it")
+    void aDepositThatWouldPassLongMaxValueIsRefusedAndChangesNothing() {
+        BankAccount account = new BankAccount(Long.MAX_VALUE - 5);
+        account.deposit(5);
+        assertThat(account.balance()).withFailMessage("deposit(5) into Long.MAX_VALUE - 5 left %d, expected Long.MAX_VALUE:"
+                + " a deposit that fits exactly must be made", account.balance()).isEqualTo(Long.MAX_VALUE);
+        for (long amount : new long[] {1, Long.MAX_VALUE}) {
+            Throwable thrown = catchThrowable(() -> account.deposit(amount));
+            assertThat(thrown).withFailMessage("deposit(%d) into a balance of Long.MAX_VALUE %s, and the balance is now %d:"
+                    + " the sum does not fit in a long and wraps around to a negative number, so money vanishes and the"
+                    + " balance goes below zero. It must throw ArithmeticException and change nothing (the skeleton has"
+                    + " this check: keep it, under the lock, when you fix it).", amount,
+                    thrown == null ? "returned normally" : "threw " + thrown, account.balance())
+                    .isInstanceOf(ArithmeticException.class);
+            assertThat(account.balance()).withFailMessage("a refused deposit(%d) changed the balance from Long.MAX_VALUE to"
+                    + " %d: a refused deposit changes nothing", amount, account.balance()).isEqualTo(Long.MAX_VALUE);
+        }
+    }
 }

@@ -153,6 +153,17 @@ public class BankTest {
         assertRefused("transfer(-1, 1, 1) (unknown account)", IllegalArgumentException.class, null,
                 () -> bank.transfer(-1, 1, 1));
         assertRefused("new Bank(10, -1) (negative balance)", IllegalArgumentException.class, null, () -> new Bank(10, -1));
+        assertRefused("new Bank(Long.MAX_VALUE, 1) (balances that add up to more than Long.MAX_VALUE: totalBalance(), and"
+                + " an account that receives all the money, would wrap around to a negative number)",
+                IllegalArgumentException.class, "Long.MAX_VALUE", () -> new Bank(Long.MAX_VALUE, 1));
+        Bank full = new Bank(Long.MAX_VALUE - 1, 1);
+        assertThat(full.transfer(1, 0, 1)).withFailMessage("in new Bank(Long.MAX_VALUE - 1, 1), transfer(1, 0, 1) was"
+                + " refused: balances that add up to exactly Long.MAX_VALUE fit, and so does every transfer between them")
+                .isTrue();
+        assertThat(new long[] {full.balance(0), full.balance(1), full.totalBalance()}).withFailMessage("after moving"
+                + " all the money of new Bank(Long.MAX_VALUE - 1, 1) into account 0, expected balances Long.MAX_VALUE and 0"
+                + " and that total, saw %d, %d and %d", full.balance(0), full.balance(1), full.totalBalance())
+                .containsExactly(Long.MAX_VALUE, 0, Long.MAX_VALUE);
         assertThat(bank.totalBalance()).withFailMessage("refused transfers changed the total from 20 to %d: a refused call"
                 + " must change nothing", bank.totalBalance()).isEqualTo(20);
     }

@@ -248,7 +248,7 @@ public class TryLockBankTest {
     }
 
     @Test
-    void rejectsBadArguments() {
+    void rejectsBadArguments() throws Exception {
         TryLockBank bank = new TryLockBank(10, 10);
         assertRefused("transfer(0, 0, 1, 3 s) (same account)", IllegalArgumentException.class, null,
                 () -> bank.transfer(0, 0, 1, GENEROUS));
@@ -259,6 +259,15 @@ public class TryLockBankTest {
         assertRefused("transfer(0, 2, 1, 3 s) (unknown account)", IllegalArgumentException.class, null,
                 () -> bank.transfer(0, 2, 1, GENEROUS));
         assertRefused("transfer(0, 1, 1, null)", NullPointerException.class, null, () -> bank.transfer(0, 1, 1, null));
+        assertRefused("new TryLockBank(Long.MAX_VALUE, 1) (balances that add up to more than Long.MAX_VALUE: totalBalance(),"
+                + " and an account that receives all the money, would wrap around to a negative number)",
+                IllegalArgumentException.class, "Long.MAX_VALUE", () -> new TryLockBank(Long.MAX_VALUE, 1));
+        TryLockBank full = new TryLockBank(Long.MAX_VALUE - 1, 1);
+        assertThat(full.transfer(1, 0, 1, GENEROUS)).withFailMessage("in new TryLockBank(Long.MAX_VALUE - 1, 1),"
+                + " transfer(1, 0, 1) did not move the money: balances that add up to exactly Long.MAX_VALUE fit, and so"
+                + " does every transfer between them").isEqualTo(TransferOutcome.DONE);
+        assertBalances(full, Long.MAX_VALUE, 0, "after moving all the money of new TryLockBank(Long.MAX_VALUE - 1, 1) into"
+                + " account 0");
         assertBalances(bank, 10, 10, "after refused transfers (a refused call must change nothing)");
     }
 }

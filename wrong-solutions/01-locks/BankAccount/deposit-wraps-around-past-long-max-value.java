@@ -1,0 +1,83 @@
+/*
+ * Wrong: no check for a deposit that passes `Long.MAX_VALUE`: the balance wraps around to a negative number
+ * Rejected by: BankAccountTest#aDepositThatWouldPassLongMaxValueIsRefusedAndChangesNothing
+ * Message: wraps around to a negative number
+ */
+package workshop.locks;
+
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bank account that many threads may use at once.
+ *
+ * <p>Thread-safe. Every read-modify-write of the balance, including the check in {@link #withdraw},
+ * happens under one lock, so no update is lost and the balance never goes below zero. Invariant:
+ * {@code balance >= 0}.
+ *
+ * <p>Memory consistency: actions before a {@code deposit} or {@code withdraw} happen-before the actions
+ * of any thread that later sees its effect through {@link #balance()}.
+ */
+public class BankAccount {
+
+    /** Guards {@link #balance}. */
+    private final ReentrantLock lock = new ReentrantLock();
+
+    @GuardedBy("lock")
+    private long balance;
+
+    /** Opens an account with {@code initial} (zero or more). */
+    public BankAccount(long initial) {
+        if (initial < 0) {
+            throw new IllegalArgumentException("initial balance must be zero or more, was " + initial);
+        }
+        this.balance = initial;
+    }
+
+    /** Adds {@code amount} (more than zero) to the balance. */
+    public void deposit(long amount) {
+        requirePositive(amount);
+        lock.lock();
+        try {
+            balance += amount;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes {@code amount} (more than zero) from the balance if the balance covers it. The check and
+     * the update are one atomic step: nobody can spend the same money in between.
+     *
+     * @return true if the money was taken, false if the funds were short (nothing changes then)
+     */
+    public boolean withdraw(long amount) {
+        requirePositive(amount);
+        lock.lock();
+        try {
+            if (balance < amount) {
+                return false;
+            }
+            balance -= amount;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The current balance. */
+    public long balance() {
+        lock.lock();
+        try {
+            return balance;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void requirePositive(long amount) {
+        if (amount <= 0) {
+            throw new IllegalArgumentException("amount must be more than zero, was " + amount);
+        }
+    }
+}
