@@ -39,7 +39,9 @@ import workshop.testkit.Exercises;
  *   <li>a given type (a file the learner does not write) also exists in {@code solutions/}, or a file in
  *       {@code solutions/} is no declared exercise;</li>
  *   <li>a reference, copied alone over its skeleton, does not compile with the module's other skeletons (a learner
- *       who falls behind catches up that way).</li>
+ *       who falls behind catches up that way);</li>
+ *   <li>a progress summary of this module shown in the root README (what a fresh clone prints) differs from what the
+ *       skeletons gave in this run.</li>
  * </ol>
  * Arguments: the module's directory, the project's root directory.
  */
@@ -93,6 +95,7 @@ public final class ModuleCheck {
         Path target = module.resolve("target");
         SkeletonCheck.checkResults(target.resolve("workshop-results.tsv"), problems, notes);
         checkMessages(target.resolve("workshop-results.tsv"));
+        checkReadmeSummary(root.resolve("README.md"), target.resolve("workshop-results.tsv"), exercises, problems);
         checkReferenceRun(target.resolve("solution-results.tsv"), exercises);
         int classes = SkeletonCheck.checkApi(target.resolve("classes"), target.resolve("solution-classes"), problems);
         notes.add("the public API of " + classes + " skeleton class(es) matches the references.");
@@ -162,6 +165,64 @@ public final class ModuleCheck {
                 BareMessages.bare(f[5]).ifPresent(bare -> problems.add(f[0].substring(f[0].lastIndexOf('.') + 1) + "."
                         + f[1] + " fails against the skeleton with a bare library message (\"" + bare + "\"): give the"
                         + " assertion a message that says what was observed and what to do"));
+            }
+        }
+    }
+
+    /** A summary row in the root README: {@code   [FAIL] 1.   BankAccount                3/7 tests pass   <- next}. */
+    private static final Pattern SUMMARY_ROW =
+            Pattern.compile("^\\s+\\[(PASS|FAIL|SKIP| {4})\\]\\s+\\d+\\.\\s+([A-Z][A-Za-z0-9]*)\\s+(\\d+)/(\\d+) tests pass\\b.*$");
+
+    /**
+     * The root README shows what a fresh clone prints for this module: its heading ("01-locks: 0 of 7 exercises
+     * pass") and rows ("3/7 tests pass") must be what the skeletons gave in this run. A test class may have skipped
+     * tests here (a race that did not show on a busy machine): a row holds if its passes match and its total is the
+     * number of tests that ran.
+     */
+    static void checkReadmeSummary(Path readme, Path results, Exercises exercises, List<String> problems)
+            throws IOException {
+        if (!Files.isRegularFile(readme) || !Files.isRegularFile(results)) {
+            return;
+        }
+        Map<String, int[]> counts = new LinkedHashMap<>(); // simple test class name -> passed, failed, other
+        for (String line : Files.readAllLines(results, StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t", -1);
+            if (line.startsWith("#") || f.length < 4) {
+                continue;
+            }
+            int[] c = counts.computeIfAbsent(f[0].substring(f[0].lastIndexOf('.') + 1), k -> new int[3]);
+            c["SUCCESSFUL".equals(f[3]) ? 0 : "FAILED".equals(f[3]) ? 1 : 2]++;
+        }
+        List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
+        String heading = " " + exercises.module() + ": ";
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).startsWith(heading) || !lines.get(i).endsWith(" exercises pass")) {
+                continue;
+            }
+            String expectedHeading = heading + "0 of " + exercises.list().size() + " exercises pass";
+            if (!lines.get(i).equals(expectedHeading)) {
+                problems.add("README.md line " + (i + 1) + " shows \"" + lines.get(i).strip() + "\" for a fresh clone;"
+                        + " the skeletons give \"" + expectedHeading.strip() + "\": update the README's sample");
+            }
+            for (int j = i + 1; j < lines.size() && !lines.get(j).startsWith("```"); j++) {
+                Matcher row = SUMMARY_ROW.matcher(lines.get(j));
+                if (!row.matches()) {
+                    continue;
+                }
+                String testClass = exercises.list().stream().filter(e -> e.className().equals(row.group(2)))
+                        .map(Exercises.Exercise::testClass).findFirst().orElse(row.group(2) + "Test");
+                int[] c = counts.get(testClass);
+                int shownPassed = Integer.parseInt(row.group(3));
+                int shownTotal = Integer.parseInt(row.group(4));
+                if (c == null) {
+                    problems.add("README.md line " + (j + 1) + " shows a summary row for " + row.group(2) + ", but "
+                            + testClass + " did not run against the skeletons: update the README's sample");
+                } else if (c[0] != shownPassed || c[0] + c[1] + c[2] != shownTotal
+                        || !row.group(1).equals(c[1] > 0 ? "FAIL" : c[0] + c[1] > 0 ? "PASS" : "SKIP")) {
+                    problems.add("README.md line " + (j + 1) + " shows \"" + lines.get(j).strip() + "\" for a fresh clone,"
+                            + " but against the skeletons " + c[0] + " of " + (c[0] + c[1] + c[2]) + " tests of " + testClass
+                            + " passed (" + c[1] + " failed): update the README's sample");
+                }
             }
         }
     }
