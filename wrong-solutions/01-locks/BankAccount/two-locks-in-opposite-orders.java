@@ -38,12 +38,17 @@ public class BankAccount {
         this.balance = initial;
     }
 
-    /** Adds {@code amount} (more than zero) to the balance. */
+    /**
+     * Adds {@code amount} (more than zero) to the balance.
+     *
+     * @throws ArithmeticException if the balance would pass {@code Long.MAX_VALUE} (nothing changes then)
+     */
     public void deposit(long amount) {
         requirePositive(amount);
         lock.lock();
         auditLock.lock();
         try {
+            requireRoomFor(balance, amount); // under the lock: the room checked is the room written into
             balance += amount;
         } finally {
             auditLock.unlock();
@@ -80,6 +85,13 @@ public class BankAccount {
             return balance;
         } finally {
             lock.unlock();
+        }
+    }
+
+    private static void requireRoomFor(long balance, long amount) {
+        if (balance > Long.MAX_VALUE - amount) { // balance + amount itself would wrap around to a negative number
+            throw new ArithmeticException("a deposit of " + amount + " into a balance of " + balance
+                    + " would pass Long.MAX_VALUE; nothing was deposited");
         }
     }
 

@@ -36,14 +36,26 @@ public class Bank {
 
     private final Account[] accounts;
 
-    /** Opens one account per initial balance (each zero or more), numbered from 0. */
+    /**
+     * Opens one account per initial balance, numbered from 0.
+     *
+     * @throws IllegalArgumentException if a balance is below zero, or the balances add up to more than
+     *     {@code Long.MAX_VALUE}: the total, and an account that receives all of it, must fit in a {@code long},
+     *     and then no transfer can overflow
+     */
     public Bank(long... initialBalances) {
         accounts = new Account[initialBalances.length];
+        long total = 0;
         for (int i = 0; i < initialBalances.length; i++) {
             if (initialBalances[i] < 0) {
                 throw new IllegalArgumentException("initial balance of account " + i + " must be zero or more, was "
                         + initialBalances[i]);
             }
+            if (total > Long.MAX_VALUE - initialBalances[i]) {
+                throw new IllegalArgumentException("the initial balances add up to more than Long.MAX_VALUE: the total"
+                        + " would wrap around to a negative number");
+            }
+            total += initialBalances[i];
             accounts[i] = new Account(initialBalances[i]);
         }
     }

@@ -46,15 +46,27 @@ public class TryLockBank {
     private final Lock[] locks;
     private final long[] balances; // balances[i] is guarded by locks[i]
 
-    /** Opens one account per initial balance (each zero or more), numbered from 0. */
+    /**
+     * Opens one account per initial balance, numbered from 0.
+     *
+     * @throws IllegalArgumentException if a balance is below zero, or the balances add up to more than
+     *     {@code Long.MAX_VALUE}: the total, and an account that receives all of it, must fit in a {@code long},
+     *     and then no transfer can overflow
+     */
     public TryLockBank(long... initialBalances) {
         locks = new Lock[initialBalances.length];
         balances = new long[initialBalances.length];
+        long total = 0;
         for (int i = 0; i < initialBalances.length; i++) {
             if (initialBalances[i] < 0) {
                 throw new IllegalArgumentException("initial balance of account " + i + " must be zero or more, was "
                         + initialBalances[i]);
             }
+            if (total > Long.MAX_VALUE - initialBalances[i]) {
+                throw new IllegalArgumentException("the initial balances add up to more than Long.MAX_VALUE: the total"
+                        + " would wrap around to a negative number");
+            }
+            total += initialBalances[i];
             locks[i] = new ReentrantLock();
             balances[i] = initialBalances[i];
         }
