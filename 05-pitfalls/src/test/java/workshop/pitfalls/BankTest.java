@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import workshop.testkit.Concurrently;
 import workshop.testkit.PassesOnSkeleton;
+import workshop.testkit.TimeLimit;
 
 /**
  * Exercise 1: README "1. Bank". A deadlock shows up here as a failure from the deadlock watchdog, with a
@@ -90,28 +91,41 @@ public class BankTest {
         assertThat(done.get()).withFailMessage("no transfer succeeded at all").isPositive();
     }
 
+    /** Rounds of the same-instant race; on a busy machine it goes on, up to ten times as many, until enough overlap. */
+    private static final int RACE_ROUNDS = 5_000;
+    private static final int RACE_MAX_ROUNDS = 10 * RACE_ROUNDS;
+    /** Rounds in which all the threads really ran at the same instant: enough of them, and the run ends early. */
+    private static final int RACE_OVERLAPPING = RACE_ROUNDS / 2;
+    /** Fewer overlapping rounds than this, and no overdraft seen: the test says it proved nothing (aborted), not passed. */
+    private static final int RACE_CONCLUSIVE = 500;
+    /** The race's time limit; it adds rounds for at most half of it. */
+    private static final int RACE_SECONDS = 30;
+
     @Test
     @PassesOnSkeleton("the skeleton checks the balance under both locks; this test catches a fix that moves the check"
             + " out of the locked section")
+    @TimeLimit(RACE_SECONDS + 10)
     void transfersFromOneAccountAtTheSameInstantNeverOverdrawIt() {
         // Every round, threads on every core at once try to move 2 out of an account holding 3, each to an
-        // account of its own: exactly one may succeed.
-        int rounds = 5_000; // a busy machine runs the threads together in few rounds: many rounds, many chances
+        // account of its own: exactly one may succeed. A busy machine often runs the threads one after the other:
+        // the rounds in which they really ran together are counted, and the run goes on until enough did.
         int threads = Concurrently.cores();
-        Bank[] banks = new Bank[rounds];
-        for (int r = 0; r < rounds; r++) {
+        Bank[] banks = new Bank[RACE_MAX_ROUNDS];
+        for (int r = 0; r < RACE_MAX_ROUNDS; r++) {
             long[] balances = new long[threads + 1];
             balances[0] = 3;
             banks[r] = new Bank(balances);
         }
-        AtomicIntegerArray successes = new AtomicIntegerArray(rounds);
+        AtomicIntegerArray successes = new AtomicIntegerArray(RACE_MAX_ROUNDS);
 
-        Concurrently.threads(threads).named("teller").inLockstep(rounds, (t, round) -> {
-            if (banks[round].transfer(0, t + 1, 2)) {
-                successes.incrementAndGet(round);
-            }
-        });
+        Concurrently.Lockstep run = Concurrently.threads(threads).named("teller").within(Duration.ofSeconds(RACE_SECONDS))
+                .inLockstepUntilOverlapped(RACE_ROUNDS, RACE_OVERLAPPING, RACE_MAX_ROUNDS, (t, round) -> {
+                    if (banks[round].transfer(0, t + 1, 2)) {
+                        successes.incrementAndGet(round);
+                    }
+                });
 
+        int rounds = run.rounds();
         int wrongRounds = 0;
         String example = "";
         for (int r = 0; r < rounds; r++) {
@@ -125,6 +139,7 @@ public class BankTest {
                 "in %d of %d rounds an account holding 3 ended wrong (for example: %s). Several transfers checked"
                         + " the balance before any of them took the money (check-then-act): the check must happen"
                         + " while the transfer holds the account's lock.", wrongRounds, rounds, example).isZero();
+        run.abortUnlessOverlapped(RACE_CONCLUSIVE);
     }
 
     @Test
