@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import workshop.testkit.Concurrently;
 import workshop.testkit.TimeLimit;
@@ -14,6 +13,12 @@ import workshop.testkit.TimeLimit;
 class FencedStoreTest {
 
     private static final int ROUNDS = 5_000;
+    /** On a busy machine the race goes on, up to ten times as many rounds, until half of ROUNDS really overlapped. */
+    private static final int MAX_ROUNDS = 10 * ROUNDS;
+    /** Fewer overlapping rounds than this, and no stale write seen: the test says it proved nothing (aborted). */
+    private static final int CONCLUSIVE = 500;
+    /** The race's time limit; it adds rounds for at most half of it. */
+    private static final int RACE_SECONDS = 30;
 
     @Test
     void refusesWritesWithATokenLowerThanTheHighestSeen() {
@@ -36,34 +41,39 @@ class FencedStoreTest {
     }
 
     @Test
-    @TimeLimit(40)
+    @TimeLimit(RACE_SECONDS + 10)
     void aStaleWriterNeverLandsAfterANewerOneUnderContention() {
         // Every round, threads on every core write at once with tokens 1..n: the write with the highest
-        // token is always accepted, and nothing with a lower token may land after it.
+        // token is always accepted, and nothing with a lower token may land after it. A busy machine often runs the
+        // threads one after the other: the rounds in which they really ran together are counted, and the run goes on
+        // (up to ten times as many rounds) until enough did.
         assertThat(new FencedStore().write(1, "file", "token 1")).isTrue(); // an unfinished store fails here, fast
         int threads = Concurrently.cores();
-        FencedStore[] stores = new FencedStore[ROUNDS];
-        for (int r = 0; r < ROUNDS; r++) {
+        FencedStore[] stores = new FencedStore[MAX_ROUNDS];
+        for (int r = 0; r < MAX_ROUNDS; r++) {
             stores[r] = new FencedStore();
         }
-        AtomicInteger wrong = new AtomicInteger();
 
-        Concurrently.threads(threads).named("writer").within(Duration.ofSeconds(30)).inLockstep(ROUNDS, (t, round) ->
-                stores[round].write(t + 1, "file", "token " + (t + 1)));
+        Concurrently.Lockstep run = Concurrently.threads(threads).named("writer").within(Duration.ofSeconds(RACE_SECONDS))
+                .inLockstepUntilOverlapped(ROUNDS, ROUNDS / 2, MAX_ROUNDS, (t, round) ->
+                        stores[round].write(t + 1, "file", "token " + (t + 1)));
 
+        int rounds = run.rounds();
+        int wrong = 0;
         int firstWrong = -1;
-        for (int r = 0; r < ROUNDS; r++) {
+        for (int r = 0; r < rounds; r++) {
             if (!stores[r].read("file").equals(Optional.of("token " + threads))) {
-                wrong.incrementAndGet();
+                wrong++;
                 firstWrong = firstWrong < 0 ? r : firstWrong;
             }
         }
         int bad = firstWrong;
-        assertThat(wrong.get()).withFailMessage("in %d of %d rounds the store ended with a value written with a lower"
+        assertThat(wrong).withFailMessage("in %d of %d rounds the store ended with a value written with a lower"
                 + " token than the highest (first: round %d, value \"%s\"). A writer checked its token against the"
                 + " highest seen, then a newer writer wrote, then the stale one wrote too: check-then-act. The check"
                 + " and the write must be one atomic step (one lock around both).",
-                wrong.get(), ROUNDS, bad, bad < 0 ? "" : stores[Math.max(0, bad)].read("file").orElse(null)).isZero();
+                wrong, rounds, bad, bad < 0 ? "" : stores[Math.max(0, bad)].read("file").orElse(null)).isZero();
+        run.abortUnlessOverlapped(CONCLUSIVE);
     }
 
     @Test
