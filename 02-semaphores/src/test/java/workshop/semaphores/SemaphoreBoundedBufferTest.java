@@ -13,6 +13,7 @@ import org.opentest4j.AssertionFailedError;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.TimeFactor;
+import workshop.testkit.TimeLimit;
 import workshop.testkit.Concurrently;
 
 /** Exercise 3: README "3. SemaphoreBoundedBuffer". */
@@ -154,17 +155,31 @@ class SemaphoreBoundedBufferTest {
         assertThat(outOfOrder.get()).withFailMessage("the buffer is not FIFO: %s", outOfOrder.get()).isNull();
     }
 
+    /** Rounds of the same-instant puts; on a busy machine up to ten times as many, until half of them overlapped. */
+    private static final int RACE_ROUNDS = 1_000;
+    private static final int RACE_MAX_ROUNDS = 10 * RACE_ROUNDS;
+    /** Fewer overlapping rounds of puts than this, and nothing lost: the test says it proved nothing (aborted). */
+    private static final int RACE_CONCLUSIVE = 200;
+    /** The race's time limit; the puts add rounds for at most half of it, and the takes run as many rounds. */
+    private static final int RACE_SECONDS = 30;
+
     @Test
+    @TimeLimit(2 * RACE_SECONDS + 10)
     void putsAndTakesAtTheSameInstantNeitherLoseNorDuplicateAnElement() {
         // Threads released together round after round hit put() (then take()) within nanoseconds of each other:
-        // without the mutex, two of them read the same index and one element overwrites the other.
+        // without the mutex, two of them read the same index and one element overwrites the other. A busy machine
+        // often runs the threads one after the other: the put rounds in which they really ran together are
+        // counted, and the puts go on until enough did; the takes then run as many rounds.
         int threads = Concurrently.cores();
-        int rounds = 1_000;
+        SemaphoreBoundedBuffer<Integer> buffer = new SemaphoreBoundedBuffer<>(threads * RACE_MAX_ROUNDS);
+        Concurrently.Lockstep puts = Concurrently.threads(threads).named("producer")
+                .within(Duration.ofSeconds(RACE_SECONDS))
+                .inLockstepUntilOverlapped(RACE_ROUNDS, RACE_ROUNDS / 2, RACE_MAX_ROUNDS,
+                        (t, round) -> buffer.put(round * threads + t));
+        int rounds = puts.rounds();
         int total = threads * rounds;
-        SemaphoreBoundedBuffer<Integer> buffer = new SemaphoreBoundedBuffer<>(total);
-        Concurrently.threads(threads).named("producer").inLockstep(rounds, (t, round) -> buffer.put(round * threads + t));
         java.util.Queue<Object> taken = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        Concurrently.threads(threads).named("consumer").inLockstep(rounds, (t, round) -> {
+        Concurrently.threads(threads).named("consumer").within(Duration.ofSeconds(RACE_SECONDS)).inLockstep(rounds, (t, round) -> {
             Integer element = buffer.take();
             taken.add(element == null ? "null" : element);
         });
@@ -192,6 +207,7 @@ class SemaphoreBoundedBufferTest {
                 + " they do not protect the array. Do the put and the take themselves under the mutex.", threads, total,
                 lost.size(), lost.stream().limit(5).toList(), duplicated.size(), duplicated.stream().limit(5).toList(),
                 strange.size(), strange.stream().limit(3).toList()).isZero();
+        puts.abortUnlessOverlapped(RACE_CONCLUSIVE);
     }
 
     @Test
