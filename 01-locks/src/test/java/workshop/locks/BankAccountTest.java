@@ -3,7 +3,6 @@ package workshop.locks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,20 +29,15 @@ public class BankAccountTest {
     private static final int ROUNDS = 20_000;
     /**
      * On a busy machine the threads often take turns instead of running together, and 20,000 rounds may hold too few
-     * collisions to catch a race: the race tests go on, up to ten times as many rounds or half of
-     * {@link #RACE_SECONDS}, until in 10,000 of them the threads really ran at the same time. On a quiet machine
-     * that many overlap in the first 20,000 rounds.
+     * collisions to catch a race: the race tests ({@link Concurrently#race}) go on, up to ten times as many rounds or
+     * half of {@link Concurrently#RACE_SECONDS}, until in 10,000 of them the threads really ran at the same time. On
+     * a quiet machine that many overlap in the first 20,000 rounds. With two busy loops per core, 20,000 rounds took
+     * 3 to 14 s (a correct class; 15,202 to 18,741 of them overlapped), so the default 8 s could fail a correct
+     * class; each race test's {@code @TimeLimit} covers the race's limit.
      */
-    private static final int MAX_ROUNDS = 10 * ROUNDS;
-    private static final int OVERLAPPING = ROUNDS / 2;
+    private static final int MAX_ROUNDS = Concurrently.RACE_EXTENSION * ROUNDS;
     /** Fewer overlapping rounds than this, and no race seen: the test says it proved nothing (aborted), not passed. */
     private static final int CONCLUSIVE = 2_000;
-    /**
-     * The race's time limit; it adds rounds for at most half of it. With two busy loops per core, 20,000 rounds took
-     * 3 to 14 s (a correct class; 15,202 to 18,741 of them overlapped), so the default 8 s could fail a correct
-     * class. Each race test's {@code @TimeLimit} covers it.
-     */
-    private static final int RACE_SECONDS = 30;
 
     // The race tests give every round an account of its own: no thread has it in its cache yet, so every thread's read
     // of the balance waits for memory, and threads that start together all read it before any of them writes it back.
@@ -51,7 +45,7 @@ public class BankAccountTest {
 
     @Test
     @Order(1)
-    @TimeLimit(RACE_SECONDS + 10)
+    @TimeLimit(Concurrently.RACE_SECONDS + 10)
     void depositsMadeAtTheSameInstantAreNeverLost() {
         // Every round, threads on every core at once deposit 1 into an account holding 0.
         int threads = Concurrently.cores();
@@ -80,7 +74,7 @@ public class BankAccountTest {
 
     @Test
     @Order(2)
-    @TimeLimit(RACE_SECONDS + 10)
+    @TimeLimit(Concurrently.RACE_SECONDS + 10)
     void depositsAndWithdrawalsAtTheSameInstantKeepTheBalanceExact() {
         // Every round, into an account holding 1,000, one thread deposits 1,000 while another withdraws 1. The
         // amounts differ, so a lost deposit and a lost withdrawal cannot cancel out.
@@ -126,8 +120,7 @@ public class BankAccountTest {
 
     /** Lockstep rounds on a thread per core, each thread running {@code body} once per round (see the constants). */
     private static Concurrently.Lockstep raceRounds(String name, Concurrently.Repeated body) {
-        return Concurrently.threads(Concurrently.cores()).named(name).within(Duration.ofSeconds(RACE_SECONDS))
-                .inLockstepUntilOverlapped(ROUNDS, OVERLAPPING, MAX_ROUNDS, body);
+        return Concurrently.threads(Concurrently.cores()).named(name).race(ROUNDS, body);
     }
 
     /** An account for every round the race tests may run, each holding {@code initial}. */
@@ -141,7 +134,7 @@ public class BankAccountTest {
 
     @Test
     @Order(3)
-    @TimeLimit(RACE_SECONDS + 10)
+    @TimeLimit(Concurrently.RACE_SECONDS + 10)
     void concurrentWithdrawalsNeverOverdraw() {
         // Every round, threads on every core at once try to withdraw 2 from an account holding 3:
         // exactly one may succeed.

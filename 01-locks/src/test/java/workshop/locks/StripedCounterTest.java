@@ -3,7 +3,6 @@ package workshop.locks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import workshop.testkit.Concurrently;
 import workshop.testkit.TimeLimit;
@@ -32,11 +31,8 @@ public class StripedCounterTest extends CounterContract {
         }
     }
 
-    /** The same-instant race's time limit; it adds rounds for at most half of it. */
-    private static final int RACE_SECONDS = 30;
-
     @Test
-    @TimeLimit(RACE_SECONDS + 10)
+    @TimeLimit(Concurrently.RACE_SECONDS + 10)
     void isExactWithOneStripeAndWithMoreStripesThanThreads() {
         // One stripe: every thread shares it, released together round after round, so unlocked increments collide. A
         // busy machine often runs the threads one after the other: the rounds in which they really ran together are
@@ -44,8 +40,7 @@ public class StripedCounterTest extends CounterContract {
         int threads = Math.max(2, Concurrently.cores());
         StripedCounter shared = new StripedCounter(1);
         Concurrently.Lockstep run = Concurrently.threads(threads).named("incrementer")
-                .within(Duration.ofSeconds(RACE_SECONDS))
-                .inLockstepUntilOverlapped(20_000, 10_000, 200_000, (t, round) -> shared.increment());
+                .race(20_000, (t, round) -> shared.increment());
         long expected = (long) threads * run.rounds();
         assertThat(shared.get()).withFailMessage("with 1 stripe, %d threads incrementing at the same instant for %d rounds"
                 + " gave %d, expected %d: %d increments were lost. Threads that share a stripe must take that stripe's"

@@ -157,14 +157,12 @@ class SemaphoreBoundedBufferTest {
 
     /** Rounds of the same-instant puts; on a busy machine up to ten times as many, until half of them overlapped. */
     private static final int RACE_ROUNDS = 1_000;
-    private static final int RACE_MAX_ROUNDS = 10 * RACE_ROUNDS;
+    private static final int RACE_MAX_ROUNDS = Concurrently.RACE_EXTENSION * RACE_ROUNDS;
     /** Fewer overlapping rounds of puts than this, and nothing lost: the test says it proved nothing (aborted). */
     private static final int RACE_CONCLUSIVE = 200;
-    /** The race's time limit; the puts add rounds for at most half of it, and the takes run as many rounds. */
-    private static final int RACE_SECONDS = 30;
 
     @Test
-    @TimeLimit(2 * RACE_SECONDS + 10)
+    @TimeLimit(2 * Concurrently.RACE_SECONDS + 10) // the puts' race, then as many rounds of takes within the same limit
     void putsAndTakesAtTheSameInstantNeitherLoseNorDuplicateAnElement() {
         // Threads released together round after round hit put() (then take()) within nanoseconds of each other:
         // without the mutex, two of them read the same index and one element overwrites the other. A busy machine
@@ -173,13 +171,11 @@ class SemaphoreBoundedBufferTest {
         int threads = Concurrently.cores();
         SemaphoreBoundedBuffer<Integer> buffer = new SemaphoreBoundedBuffer<>(threads * RACE_MAX_ROUNDS);
         Concurrently.Lockstep puts = Concurrently.threads(threads).named("producer")
-                .within(Duration.ofSeconds(RACE_SECONDS))
-                .inLockstepUntilOverlapped(RACE_ROUNDS, RACE_ROUNDS / 2, RACE_MAX_ROUNDS,
-                        (t, round) -> buffer.put(round * threads + t));
+                .race(RACE_ROUNDS, (t, round) -> buffer.put(round * threads + t));
         int rounds = puts.rounds();
         int total = threads * rounds;
         java.util.Queue<Object> taken = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        Concurrently.threads(threads).named("consumer").within(Duration.ofSeconds(RACE_SECONDS)).inLockstep(rounds, (t, round) -> {
+        Concurrently.threads(threads).named("consumer").within(Duration.ofSeconds(Concurrently.RACE_SECONDS)).inLockstep(rounds, (t, round) -> {
             Integer element = buffer.take();
             taken.add(element == null ? "null" : element);
         });

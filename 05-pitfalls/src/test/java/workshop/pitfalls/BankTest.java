@@ -93,18 +93,14 @@ public class BankTest {
 
     /** Rounds of the same-instant race; on a busy machine it goes on, up to ten times as many, until enough overlap. */
     private static final int RACE_ROUNDS = 5_000;
-    private static final int RACE_MAX_ROUNDS = 10 * RACE_ROUNDS;
-    /** Rounds in which all the threads really ran at the same instant: enough of them, and the run ends early. */
-    private static final int RACE_OVERLAPPING = RACE_ROUNDS / 2;
+    private static final int RACE_MAX_ROUNDS = Concurrently.RACE_EXTENSION * RACE_ROUNDS;
     /** Fewer overlapping rounds than this, and no overdraft seen: the test says it proved nothing (aborted), not passed. */
     private static final int RACE_CONCLUSIVE = 500;
-    /** The race's time limit; it adds rounds for at most half of it. */
-    private static final int RACE_SECONDS = 30;
 
     @Test
     @PassesOnSkeleton("the skeleton checks the balance under both locks; this test catches a fix that moves the check"
             + " out of the locked section")
-    @TimeLimit(RACE_SECONDS + 10)
+    @TimeLimit(Concurrently.RACE_SECONDS + 10)
     void transfersFromOneAccountAtTheSameInstantNeverOverdrawIt() {
         // Every round, threads on every core at once try to move 2 out of an account holding 3, each to an
         // account of its own: exactly one may succeed. A busy machine often runs the threads one after the other:
@@ -118,8 +114,7 @@ public class BankTest {
         }
         AtomicIntegerArray successes = new AtomicIntegerArray(RACE_MAX_ROUNDS);
 
-        Concurrently.Lockstep run = Concurrently.threads(threads).named("teller").within(Duration.ofSeconds(RACE_SECONDS))
-                .inLockstepUntilOverlapped(RACE_ROUNDS, RACE_OVERLAPPING, RACE_MAX_ROUNDS, (t, round) -> {
+        Concurrently.Lockstep run = Concurrently.threads(threads).named("teller").race(RACE_ROUNDS, (t, round) -> {
                     if (banks[round].transfer(0, t + 1, 2)) {
                         successes.incrementAndGet(round);
                     }

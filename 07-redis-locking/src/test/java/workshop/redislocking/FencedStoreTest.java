@@ -3,7 +3,6 @@ package workshop.redislocking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import workshop.testkit.Concurrently;
@@ -14,11 +13,9 @@ class FencedStoreTest {
 
     private static final int ROUNDS = 5_000;
     /** On a busy machine the race goes on, up to ten times as many rounds, until half of ROUNDS really overlapped. */
-    private static final int MAX_ROUNDS = 10 * ROUNDS;
+    private static final int MAX_ROUNDS = Concurrently.RACE_EXTENSION * ROUNDS;
     /** Fewer overlapping rounds than this, and no stale write seen: the test says it proved nothing (aborted). */
     private static final int CONCLUSIVE = 500;
-    /** The race's time limit; it adds rounds for at most half of it. */
-    private static final int RACE_SECONDS = 30;
 
     @Test
     void refusesWritesWithATokenLowerThanTheHighestSeen() {
@@ -41,7 +38,7 @@ class FencedStoreTest {
     }
 
     @Test
-    @TimeLimit(RACE_SECONDS + 10)
+    @TimeLimit(Concurrently.RACE_SECONDS + 10)
     void aStaleWriterNeverLandsAfterANewerOneUnderContention() {
         // Every round, threads on every core write at once with tokens 1..n: the write with the highest
         // token is always accepted, and nothing with a lower token may land after it. A busy machine often runs the
@@ -54,9 +51,8 @@ class FencedStoreTest {
             stores[r] = new FencedStore();
         }
 
-        Concurrently.Lockstep run = Concurrently.threads(threads).named("writer").within(Duration.ofSeconds(RACE_SECONDS))
-                .inLockstepUntilOverlapped(ROUNDS, ROUNDS / 2, MAX_ROUNDS, (t, round) ->
-                        stores[round].write(t + 1, "file", "token " + (t + 1)));
+        Concurrently.Lockstep run = Concurrently.threads(threads).named("writer").race(ROUNDS, (t, round) ->
+                stores[round].write(t + 1, "file", "token " + (t + 1)));
 
         int rounds = run.rounds();
         int wrong = 0;

@@ -131,6 +131,28 @@ public final class Concurrently {
         return new Lockstep(run.rounds(), run.overlapped(), threads);
     }
 
+    /**
+     * How many times the rounds it asks for a race test may run on a busy machine ({@link #race}): arrays indexed by
+     * round need this many times as many slots.
+     */
+    public static final int RACE_EXTENSION = 10;
+
+    /**
+     * A race's time limit in seconds (before the time factor); it adds rounds for at most half of it. A race test
+     * gives itself {@code @TimeLimit(Concurrently.RACE_SECONDS + 10)}.
+     */
+    public static final int RACE_SECONDS = 30;
+
+    /**
+     * The workshop's race: {@link #inLockstepUntilOverlapped} with at least {@code rounds} rounds, going on until
+     * half of them overlapped, up to {@link #RACE_EXTENSION} times as many rounds, within {@link #RACE_SECONDS}.
+     * Call {@link Lockstep#abortUnlessOverlapped} after the assertions.
+     */
+    public Lockstep race(int rounds, Repeated body) {
+        return within(Duration.ofSeconds(RACE_SECONDS))
+                .inLockstepUntilOverlapped(rounds, rounds / 2, RACE_EXTENSION * rounds, body);
+    }
+
     /** What a lockstep run did: how many rounds ran, and in how many of them all the threads' calls overlapped. */
     public record Lockstep(int rounds, int overlapped, int threads) {
 
