@@ -185,13 +185,9 @@ public final class ModuleCheck {
             return;
         }
         Map<String, int[]> counts = new LinkedHashMap<>(); // simple test class name -> passed, failed, other
-        for (String line : Files.readAllLines(results, StandardCharsets.UTF_8)) {
-            String[] f = line.split("\t", -1);
-            if (line.startsWith("#") || f.length < 4) {
-                continue;
-            }
-            int[] c = counts.computeIfAbsent(f[0].substring(f[0].lastIndexOf('.') + 1), k -> new int[3]);
-            c["SUCCESSFUL".equals(f[3]) ? 0 : "FAILED".equals(f[3]) ? 1 : 2]++;
+        for (SkeletonCheck.TestResult r : SkeletonCheck.parse(Files.readAllLines(results, StandardCharsets.UTF_8))) {
+            int[] c = counts.computeIfAbsent(r.testClass().substring(r.testClass().lastIndexOf('.') + 1), k -> new int[3]);
+            c["SUCCESSFUL".equals(r.status()) ? 0 : "FAILED".equals(r.status()) ? 1 : 2]++;
         }
         List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
         String heading = " " + exercises.module() + ": ";

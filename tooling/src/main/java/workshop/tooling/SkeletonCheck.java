@@ -44,6 +44,19 @@ public final class SkeletonCheck {
         }
     }
 
+    /** The results in the lines of a results file, in its order (comment lines and blank lines skipped). */
+    static List<TestResult> parse(List<String> lines) {
+        List<TestResult> results = new ArrayList<>();
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            results.add(new TestResult(f[0], f[1], f[2], f[3], f.length > 4 ? f[4] : "", f.length > 5 ? f[5] : ""));
+        }
+        return results;
+    }
+
     static void checkResults(Path resultsFile, List<String> problems, List<String> notes) throws IOException {
         if (!Files.isRegularFile(resultsFile)) {
             problems.add("no test results at " + resultsFile + ": the exercise tests did not run (did the test-compile fail?)");
@@ -54,12 +67,7 @@ public final class SkeletonCheck {
             problems.add("the test run did not complete (the test JVM crashed or hit the fork timeout); see the Surefire output above");
         }
         Map<String, List<TestResult>> byClass = new LinkedHashMap<>();
-        for (String line : lines) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            String[] f = line.split("\t", -1);
-            TestResult r = new TestResult(f[0], f[1], f[2], f[3], f.length > 4 ? f[4] : "", f.length > 5 ? f[5] : "");
+        for (TestResult r : parse(lines)) {
             byClass.computeIfAbsent(r.testClass(), k -> new ArrayList<>()).add(r);
         }
         if (byClass.isEmpty()) {
