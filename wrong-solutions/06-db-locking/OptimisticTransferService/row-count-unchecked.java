@@ -1,7 +1,8 @@
 /*
  * Wrong: the row count of the version-checked `UPDATE` not checked
- * Rejected by: OptimisticTransferServiceTest#aConflictIsRetriedWithAFreshReadInANewTransaction, OptimisticTransferServiceTest#conflictsReallyHappenUnderAHotSpotAndAreRetried, OptimisticTransferServiceTest#givesUpWithConflictAfterMaxAttemptsHavingWrittenNothing, OptimisticTransferServiceTest#moneyIsConservedWhileEightThreadsTransferAtRandom, OptimisticTransferServiceTest#opposingTransfersThatMeetAfterTheirFirstLockBothComplete
+ * Rejected by: OptimisticTransferServiceTest#aConflictIsRetriedWithAFreshReadInANewTransaction, OptimisticTransferServiceTest#conflictsReallyHappenUnderAHotSpotAndAreRetried, OptimisticTransferServiceTest#givesUpWithConflictAfterMaxAttemptsHavingWrittenNothing, OptimisticTransferServiceTest#opposingTransfersThatMeetAfterTheirFirstLockBothComplete
  * Message: update count
+ * Caught by: `aConflictIsRetriedWithAFreshReadInANewTransaction`, `conflictsReallyHappenUnderAHotSpotAndAreRetried`, `givesUpWithConflictAfterMaxAttemptsHavingWrittenNothing`, `opposingTransfersThatMeetAfterTheirFirstLockBothComplete` (also `moneyIsConservedWhileEightThreadsTransferAtRandom`: on PostgreSQL, and on H2 on some runs)
  */
 package workshop.dblocking;
 

@@ -1,7 +1,8 @@
 /*
  * Wrong: the guide's order: lock `from`, then `to`
- * Rejected by: PessimisticTransferServiceTest#locksBothRowsWithSelectForUpdateInAscendingIdOrder, PessimisticTransferServiceTest#opposingTransfersThatMeetAfterTheirFirstLockBothComplete, PessimisticTransferServiceTest#moneyIsConservedWhileEightThreadsTransferAtRandom
+ * Rejected by: PessimisticTransferServiceTest#locksBothRowsWithSelectForUpdateInAscendingIdOrder, PessimisticTransferServiceTest#opposingTransfersThatMeetAfterTheirFirstLockBothComplete
  * Message: Lock the lower id first
+ * Caught by: `locksBothRowsWithSelectForUpdateInAscendingIdOrder`, `opposingTransfersThatMeetAfterTheirFirstLockBothComplete` (also `moneyIsConservedWhileEightThreadsTransferAtRandom`: on PostgreSQL, and on H2 on some runs)
  */
 package workshop.dblocking;
 

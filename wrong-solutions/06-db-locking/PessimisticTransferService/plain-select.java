@@ -1,7 +1,8 @@
 /*
  * Wrong: a plain `SELECT`, no `FOR UPDATE`
- * Rejected by: PessimisticTransferServiceTest#locksBothRowsWithSelectForUpdateInAscendingIdOrder, PessimisticTransferServiceTest#opposingTransfersThatMeetAfterTheirFirstLockBothComplete, PessimisticTransferServiceTest#moneyIsConservedWhileEightThreadsTransferAtRandom
+ * Rejected by: PessimisticTransferServiceTest#locksBothRowsWithSelectForUpdateInAscendingIdOrder, PessimisticTransferServiceTest#opposingTransfersThatMeetAfterTheirFirstLockBothComplete
  * Message: SELECT ... FOR UPDATE
+ * Caught by: `locksBothRowsWithSelectForUpdateInAscendingIdOrder`, `opposingTransfersThatMeetAfterTheirFirstLockBothComplete` (also `moneyIsConservedWhileEightThreadsTransferAtRandom`: on PostgreSQL, and on H2 on some runs)
  */
 package workshop.dblocking;
 
