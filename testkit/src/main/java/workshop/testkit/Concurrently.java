@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Assumptions;
 import org.opentest4j.AssertionFailedError;
 
@@ -42,6 +43,8 @@ public final class Concurrently {
     private final int threads;
     private String name = "worker";
     private Duration timeLimit = DEFAULT_TIME_LIMIT;
+    /** Whether a round's calls ran at one instant, from when each began and ended; replaced only by testkit's tests. */
+    private BiPredicate<long[], long[]> overlapJudge = Concurrently::allOverlap;
 
     private Concurrently(int threads) {
         if (threads < 1) {
@@ -64,6 +67,15 @@ public final class Concurrently {
     /** How long the whole run may take before it fails as stuck ({@link TimeFactor} stretches it). */
     public Concurrently within(Duration timeLimit) {
         this.timeLimit = TimeFactor.scaled(Objects.requireNonNull(timeLimit, "timeLimit"));
+        return this;
+    }
+
+    /**
+     * Judges the rounds' overlaps with {@code judge} instead of the clock (arguments: when each thread's call began
+     * and ended), so that testkit's tests can make every round overlap, or none.
+     */
+    Concurrently judgingOverlapsBy(BiPredicate<long[], long[]> judge) {
+        this.overlapJudge = Objects.requireNonNull(judge, "judge");
         return this;
     }
 
@@ -198,7 +210,7 @@ public final class Concurrently {
      * where they are: a new set is placed afresh. Threads that run together finish a round in microseconds and keep
      * their set for the whole segment.
      */
-    private static final int ROUNDS_APART_BEFORE_NEW_THREADS = 100;
+    static final int ROUNDS_APART_BEFORE_NEW_THREADS = 100;
 
     private LockstepRun lockstep(int rounds, int overlapping, int maxRounds, Repeated body) {
         long start = System.nanoTime();
@@ -240,7 +252,7 @@ public final class Concurrently {
         long deadline = start + timeLimit.toNanos();
         long extendUntil = start + timeLimit.toNanos() / 2;
         long onSchedule = timeLimit.toNanos() / 2 / Math.max(1, rounds); // per round, to end within half the limit
-        Concurrently segment = threads(threads).named(name);
+        Concurrently segment = threads(threads).named(name).judgingOverlapsBy(overlapJudge);
         segment.timeLimit = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
         int[] roundsApart = new int[1]; // consecutive rounds without an overlap; only the last thread at a barrier uses it
         segment.run(thread -> {
@@ -249,7 +261,7 @@ public final class Concurrently {
                 if (arrived.incrementAndGet() == threads) {
                     arrived.set(0);
                     if (measure && round > from) {
-                        if (allOverlap(began, ended)) {
+                        if (overlapJudge.test(began, ended)) {
                             overlapped.incrementAndGet();
                             roundsApart[0] = 0;
                         } else if (++roundsApart[0] >= ROUNDS_APART_BEFORE_NEW_THREADS) {
@@ -307,7 +319,7 @@ public final class Concurrently {
             }
         });
         // The segment's last round, if it ran to the end: its threads are joined, so their clock reads are visible.
-        if (measure && !enough.get() && !apart.get() && roundsRun.get() > from && allOverlap(began, ended)) {
+        if (measure && !enough.get() && !apart.get() && roundsRun.get() > from && overlapJudge.test(began, ended)) {
             overlapped.incrementAndGet();
         }
         boolean enoughNow = enough.get()

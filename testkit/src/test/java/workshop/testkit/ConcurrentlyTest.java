@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 
@@ -109,5 +113,57 @@ class ConcurrentlyTest {
         assertThat(Concurrently.allOverlap(new long[] {0, 5, 12}, new long[] {10, 15, 20})).isFalse(); // the first ended before the last began
         assertThatThrownBy(() -> Concurrently.threads(2).inLockstepUntilOverlapped(10, 5, 9, (t, round) -> { }))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void threadsWhoseRoundsNeverOverlapAreReplacedAndEveryRoundStillRunsOnceOnEachThread() {
+        int threads = 2;
+        int maxRounds = 10 * Concurrently.ROUNDS_APART_BEFORE_NEW_THREADS;
+        Thread[][] ranOn = new Thread[threads][maxRounds];
+        AtomicIntegerArray runs = new AtomicIntegerArray(threads * maxRounds);
+
+        Concurrently.Lockstep run = Concurrently.threads(threads).named("apart").within(Duration.ofSeconds(60))
+                .judgingOverlapsBy((began, ended) -> false)
+                .inLockstepUntilOverlapped(100, 50, maxRounds, (t, round) -> {
+                    ranOn[t][round] = Thread.currentThread();
+                    runs.incrementAndGet(t * maxRounds + round);
+                });
+
+        assertThat(run.overlapped()).isZero();
+        assertThat(run.rounds()).as("too few overlaps: the run goes on to its most rounds").isEqualTo(maxRounds);
+        Set<Thread> sets = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int t = 0; t < threads; t++) {
+            for (int round = 0; round < maxRounds; round++) {
+                assertThat(runs.get(t * maxRounds + round)).as("how often thread %d ran round %d", t, round).isEqualTo(1);
+                // A set of threads runs the rounds until the 100th in a row without an overlap, then new threads run
+                // the rest, starting with the round the old set did not run.
+                int firstOfItsSet = round / Concurrently.ROUNDS_APART_BEFORE_NEW_THREADS
+                        * Concurrently.ROUNDS_APART_BEFORE_NEW_THREADS;
+                assertThat(ranOn[t][round]).as("thread %d in round %d", t, round).isSameAs(ranOn[t][firstOfItsSet]);
+                sets.add(ranOn[t][round]);
+            }
+        }
+        assertThat(sets).as("threads that ran the rounds (a new set every %d rounds)",
+                Concurrently.ROUNDS_APART_BEFORE_NEW_THREADS).hasSize(threads * 10);
+        assertThat(sets).allMatch(thread -> !thread.isAlive(), "every replaced thread has ended");
+    }
+
+    @Test
+    void threadsWhoseRoundsOverlapKeepTheirSetAndStopOnceEnoughOverlapped() {
+        int threads = 2;
+        Thread[][] ranOn = new Thread[threads][1_000];
+
+        Concurrently.Lockstep run = Concurrently.threads(threads).named("together").within(Duration.ofSeconds(60))
+                .judgingOverlapsBy((began, ended) -> true)
+                .inLockstepUntilOverlapped(300, 150, 1_000, (t, round) -> ranOn[t][round] = Thread.currentThread());
+
+        assertThat(run.rounds()).as("every round overlapped: the run stops after the rounds it asked for").isEqualTo(300);
+        assertThat(run.overlapped()).isEqualTo(300);
+        for (int t = 0; t < threads; t++) {
+            for (int round = 0; round < 300; round++) {
+                assertThat(ranOn[t][round]).as("thread %d in round %d", t, round).isSameAs(ranOn[t][0]);
+            }
+            assertThat(ranOn[t][300]).as("thread %d ran round 300, after the run had enough", t).isNull();
+        }
     }
 }
