@@ -1,7 +1,8 @@
 /*
  * Wrong: `SELECT ... FOR UPDATE SKIP LOCKED` in autocommit (the lock is gone before the `UPDATE`)
- * Rejected by: JobQueueTest#fourWorkersCompleteEveryJobExactlyOnce
- * Message: more than one worker
+ * Rejected by: JobQueueTest#whileOneWorkerIsBetweenItsLockingReadAndItsUpdateAnotherDoesNotGetTheSameJob
+ * Message: autocommit
+ * Caught by: `whileOneWorkerIsBetweenItsLockingReadAndItsUpdateAnotherDoesNotGetTheSameJob` (also `fourWorkersCompleteEveryJobExactlyOnce`: on PostgreSQL, and on H2 on some runs)
  */
 package workshop.dblocking;
 

@@ -204,18 +204,107 @@ class JobQueueTest {
         }
     }
 
+    /**
+     * A claim holds its job from the locking read to the commit. Worker 1 is held just after it read the pending jobs
+     * (its {@code SELECT ... FOR UPDATE SKIP LOCKED}), before it marks one running: worker 2 must not get the job
+     * worker 1 is about to mark, as it does when worker 1's lock ended with its read (the read ran in a transaction
+     * of its own, in autocommit) or was never taken (a plain {@code SELECT}). Both databases, every run.
+     */
+    @DatabaseTest
+    void whileOneWorkerIsBetweenItsLockingReadAndItsUpdateAnotherDoesNotGetTheSameJob(TestDatabase db)
+            throws Exception {
+        long first = db.insertJob("first");
+        db.insertJob("second");
+        db.insertJob("third");
+        JobQueue queue = new JobQueue(db.dataSource());
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        db.dataSource().listen(new ObservedDataSource.Listener() {
+            @Override
+            public void afterExecute(ObservedDataSource.Execution execution) {
+                if (Thread.currentThread().getName().equals("worker-1") && !execution.isWrite()
+                        && execution.mentions("jobs") && read.getCount() > 0) {
+                    read.countDown();
+                    try { // held here, the pending jobs read and none marked running, until the test lets it go
+                        release.await(BlockingCall.PATIENCE.toMillis() * 4, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+
+        try (BlockingCall<Optional<Job>> worker1 = BlockingCall.start("worker-1", () -> queue.claimNext("w1"))) {
+            Optional<Job> secondClaim;
+            try {
+                if (!reachedOrEnded(read, worker1, "read the jobs table")) {
+                    // No read of its own: a claim in one statement (UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP
+                    // LOCKED) RETURNING) has no window between reading and marking. It still must claim job 1.
+                    Optional<Job> result = worker1.assertFinishes("claimNext(\"w1\") returned");
+                    assertThat(result).withFailMessage("claimNext(\"w1\") on a queue of three pending jobs returned %s;"
+                            + " it must return the oldest, job %d", result, first).contains(new Job(first, "first"));
+                    return;
+                }
+                try (BlockingCall<Optional<Job>> worker2 = BlockingCall.start("worker-2", () -> queue.claimNext("w2"))) {
+                    Optional<String> waiting = db.awaitLockWaitOrEnd(worker2::isDone,
+                            "claimNext(\"w2\") while worker 1 is between its locking read and its update");
+                    if (waiting.isPresent()) {
+                        throw new AssertionFailedError("claimNext(\"w2\") waited for a lock held by worker 1, which"
+                                + " has read the pending jobs and not yet marked one running, in `" + waiting.get()
+                                + "`. Workers must not queue behind each other: SELECT ... FOR UPDATE SKIP LOCKED"
+                                + " passes over the rows other workers have locked.");
+                    }
+                    try {
+                        secondClaim = worker2.assertFinishes("claimNext(\"w2\") must return at once");
+                    } catch (RuntimeException e) {
+                        Unfinished.rethrowTodo(e);
+                        throw new AssertionFailedError("claimNext(\"w2\") threw " + SqlStates.explain(e) + " while"
+                                + " worker 1 was between its locking read and its update: a job another worker holds is"
+                                + " one to skip (SKIP LOCKED), not an error", e);
+                    }
+                }
+            } finally {
+                release.countDown();
+            }
+            assertThat(secondClaim).withFailMessage(
+                    "worker 1 read the pending jobs and, before it marked job %d running, worker 2's claimNext returned"
+                            + " that same job too (%s, on %s): two workers now think they own it. Worker 1's row lock"
+                            + " was gone (or never taken) between its SELECT and its UPDATE: a SELECT in autocommit"
+                            + " is a transaction of its own, and its lock ends with it. Turn autocommit off, then lock"
+                            + " (FOR UPDATE SKIP LOCKED), update and commit in one transaction.", first, secondClaim,
+                    db.label())
+                    .isNotEqualTo(Optional.of(new Job(first, "first")));
+            try {
+                worker1.assertFinishes("claimNext(\"w1\") was let go to mark its job running and commit");
+            } catch (RuntimeException e) {
+                Unfinished.rethrowTodo(e);
+                throw new AssertionFailedError("claimNext(\"w1\") threw " + SqlStates.explain(e) + " once let go to"
+                        + " mark its job running and commit", e);
+            }
+        }
+    }
+
     /** Waits until worker 1 has made its claim (true) or ended without one (false); fails if neither comes. */
     private static boolean claimedOrEnded(CountDownLatch claimed, BlockingCall<?> worker) throws InterruptedException {
+        return reachedOrEnded(claimed, worker, "wrote the jobs table");
+    }
+
+    /**
+     * Waits until worker 1 has reached the point {@code reached} marks (true) or ended without reaching it (false);
+     * fails if neither comes.
+     */
+    private static boolean reachedOrEnded(CountDownLatch reached, BlockingCall<?> worker, String point)
+            throws InterruptedException {
         long deadline = System.nanoTime() + BlockingCall.PATIENCE.toNanos();
         while (System.nanoTime() - deadline < 0) {
-            if (claimed.await(10, TimeUnit.MILLISECONDS)) {
+            if (reached.await(10, TimeUnit.MILLISECONDS)) {
                 return true;
             }
             if (worker.isDone()) {
-                return claimed.getCount() == 0;
+                return reached.getCount() == 0;
             }
         }
-        throw new AssertionFailedError("claimNext(\"w1\") neither wrote the jobs table nor returned within "
+        throw new AssertionFailedError("claimNext(\"w1\") neither " + point + " nor returned within "
                 + BlockingCall.PATIENCE.toMillis() + " ms: is it waiting for a lock, or for a connection?");
     }
 
