@@ -242,6 +242,13 @@ public final class WrongSolutionRunner {
                 if (failure == null) {
                     return test + (outcomes.ran.containsKey(methodName) ? " passed" : " did not run");
                 }
+                String passedInvocation = outcomes.passedInvocations.get(methodName);
+                if (passedInvocation != null && wrong.needs().isBlank()) {
+                    // A test run once per database: each must reject it. Else a mistake only one database shows
+                    // passes the learner's default (H2) unnoticed wherever PostgreSQL is configured too.
+                    return test + " passed as " + passedInvocation + " (it failed only as another invocation): a"
+                            + " wrong solution without 'Needs:' must be rejected by every invocation";
+                }
                 if (HARNESS_ERROR.matcher(failure).find()) {
                     return test + " failed for a reason that says nothing about the solution: " + abbreviate(failure);
                 }
@@ -280,11 +287,16 @@ public final class WrongSolutionRunner {
         final Map<String, String> failures = new ConcurrentHashMap<>();
         final Map<String, Boolean> ran = new LinkedHashMap<>();
         final Map<String, String> bare = new ConcurrentHashMap<>();
+        /** The first invocation, by display name, of a test run more than once that passed. */
+        final Map<String, String> passedInvocations = new ConcurrentHashMap<>();
 
         @Override
         public synchronized void executionFinished(TestIdentifier id, TestExecutionResult result) {
             if (id.getSource().orElse(null) instanceof MethodSource source) {
                 ran.put(source.getMethodName(), true);
+                if (result.getStatus() == TestExecutionResult.Status.SUCCESSFUL && isInvocation(id)) {
+                    passedInvocations.putIfAbsent(source.getMethodName(), id.getDisplayName());
+                }
                 if (result.getStatus() == TestExecutionResult.Status.FAILED) {
                     failures.merge(source.getMethodName(), result.getThrowable().map(Outcomes::text).orElse("failed"),
                             (a, b) -> a + "\n" + b);
@@ -294,6 +306,11 @@ public final class WrongSolutionRunner {
                             .ifPresent(b -> bare.putIfAbsent(source.getMethodName(), b));
                 }
             }
+        }
+
+        /** Whether the test is one invocation of a test template (a parameterized or per-database test). */
+        private static boolean isInvocation(TestIdentifier id) {
+            return id.getUniqueIdObject().getLastSegment().getType().endsWith("-invocation");
         }
 
         private static String text(Throwable t) {
