@@ -1,6 +1,6 @@
 /*
  * Wrong: a plain `SELECT`, then `UPDATE` (no row lock)
- * Rejected by: JobQueueTest#fourWorkersCompleteEveryJobExactlyOnce, JobQueueTest#claimNextSkipsAJobAnotherWorkerHasLocked, JobQueueTest#whileOneWorkerIsBetweenItsLockingReadAndItsUpdateAnotherDoesNotGetTheSameJob
+ * Rejected by: JobQueueTest#fourWorkersCompleteEveryJobExactlyOnce, JobQueueTest#claimNextSkipsAJobAnotherWorkerHasLocked
  * Message: more than one worker
  */
 package workshop.dblocking;

@@ -205,10 +205,10 @@ class JobQueueTest {
     }
 
     /**
-     * A claim holds its job from the locking read to the commit. Worker 1 is held just after it read the pending jobs
-     * (its {@code SELECT ... FOR UPDATE SKIP LOCKED}), before it marks one running: worker 2 must not get the job
+     * A claim holds its job from the locking read to the commit. Worker 1 is held just after its locking read (its
+     * {@code SELECT ... FOR UPDATE SKIP LOCKED}), before it marks the job running: worker 2 must not get the job
      * worker 1 is about to mark, as it does when worker 1's lock ended with its read (the read ran in a transaction
-     * of its own, in autocommit) or was never taken (a plain {@code SELECT}). Both databases, every run.
+     * of its own, in autocommit). Both databases, every run.
      */
     @DatabaseTest
     void whileOneWorkerIsBetweenItsLockingReadAndItsUpdateAnotherDoesNotGetTheSameJob(TestDatabase db)
@@ -222,10 +222,10 @@ class JobQueueTest {
         db.dataSource().listen(new ObservedDataSource.Listener() {
             @Override
             public void afterExecute(ObservedDataSource.Execution execution) {
-                if (Thread.currentThread().getName().equals("worker-1") && !execution.isWrite()
-                        && execution.mentions("jobs") && read.getCount() > 0) {
+                if (Thread.currentThread().getName().equals("worker-1") && execution.locksRows()
+                        && !execution.isWrite() && execution.mentions("jobs") && read.getCount() > 0) {
                     read.countDown();
-                    try { // held here, the pending jobs read and none marked running, until the test lets it go
+                    try { // held here, a pending job locked and not yet marked running, until the test lets it go
                         release.await(BlockingCall.PATIENCE.toMillis() * 4, TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -237,9 +237,10 @@ class JobQueueTest {
         try (BlockingCall<Optional<Job>> worker1 = BlockingCall.start("worker-1", () -> queue.claimNext("w1"))) {
             Optional<Job> secondClaim;
             try {
-                if (!reachedOrEnded(read, worker1, "read the jobs table")) {
-                    // No read of its own: a claim in one statement (UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP
-                    // LOCKED) RETURNING) has no window between reading and marking. It still must claim job 1.
+                if (!reachedOrEnded(read, worker1, "locked a row of the jobs table")) {
+                    // No locking read of its own: a claim in one statement (UPDATE ... WHERE id = (SELECT ... FOR
+                    // UPDATE SKIP LOCKED) RETURNING) has no window between reading and marking, and one that reads
+                    // without a lock is for the other tests. It still must claim job 1.
                     Optional<Job> result = worker1.assertFinishes("claimNext(\"w1\") returned");
                     assertThat(result).withFailMessage("claimNext(\"w1\") on a queue of three pending jobs returned %s;"
                             + " it must return the oldest, job %d", result, first).contains(new Job(first, "first"));
@@ -250,7 +251,7 @@ class JobQueueTest {
                             "claimNext(\"w2\") while worker 1 is between its locking read and its update");
                     if (waiting.isPresent()) {
                         throw new AssertionFailedError("claimNext(\"w2\") waited for a lock held by worker 1, which"
-                                + " has read the pending jobs and not yet marked one running, in `" + waiting.get()
+                                + " has locked a pending job and not yet marked it running, in `" + waiting.get()
                                 + "`. Workers must not queue behind each other: SELECT ... FOR UPDATE SKIP LOCKED"
                                 + " passes over the rows other workers have locked.");
                     }
@@ -267,12 +268,12 @@ class JobQueueTest {
                 release.countDown();
             }
             assertThat(secondClaim).withFailMessage(
-                    "worker 1 read the pending jobs and, before it marked job %d running, worker 2's claimNext returned"
-                            + " that same job too (%s, on %s): two workers now think they own it. Worker 1's row lock"
-                            + " was gone (or never taken) between its SELECT and its UPDATE: a SELECT in autocommit"
-                            + " is a transaction of its own, and its lock ends with it. Turn autocommit off, then lock"
-                            + " (FOR UPDATE SKIP LOCKED), update and commit in one transaction.", first, secondClaim,
-                    db.label())
+                    "worker 1 locked job %d with its SELECT ... FOR UPDATE and, before it marked the job running,"
+                            + " worker 2's claimNext returned that same job too (%s, on %s): two workers now think they"
+                            + " own it. Worker 1's row lock was gone between its SELECT and its UPDATE: a SELECT in"
+                            + " autocommit is a transaction of its own, and its lock ends with it. Turn autocommit off,"
+                            + " then lock (FOR UPDATE SKIP LOCKED), update and commit in one transaction.", first,
+                    secondClaim, db.label())
                     .isNotEqualTo(Optional.of(new Job(first, "first")));
             try {
                 worker1.assertFinishes("claimNext(\"w1\") was let go to mark its job running and commit");
