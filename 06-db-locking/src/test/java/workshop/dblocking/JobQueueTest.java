@@ -159,25 +159,8 @@ class JobQueueTest {
                             + " table: a claim marks its job RUNNING (UPDATE jobs SET status = 'RUNNING' ...), in the"
                             + " transaction that locked it.");
                 }
-                Optional<Job> secondClaim;
-                try (BlockingCall<Optional<Job>> worker2 = BlockingCall.start("worker-2", () -> queue.claimNext("w2"))) {
-                    Optional<String> waiting = db.awaitLockWaitOrEnd(worker2::isDone,
-                            "claimNext(\"w2\") while worker 1 sits between its claim and its commit");
-                    if (waiting.isPresent()) {
-                        throw new AssertionFailedError("claimNext(\"w2\") waited for a lock held by worker 1, which sits"
-                                + " between its claim of job " + first + " and its commit, in `" + waiting.get() + "`."
-                                + " Workers must not queue behind each other: SELECT ... FOR UPDATE SKIP LOCKED passes"
-                                + " over the rows other workers have locked.");
-                    }
-                    try {
-                        secondClaim = worker2.assertFinishes("claimNext(\"w2\") must return at once");
-                    } catch (RuntimeException e) {
-                        Unfinished.rethrowTodo(e);
-                        throw new AssertionFailedError("claimNext(\"w2\") threw " + SqlStates.explain(e) + " while"
-                                + " worker 1 sat between its claim and its commit: a job another worker holds is one to"
-                                + " skip (SKIP LOCKED), not an error", e);
-                    }
-                }
+                Optional<Job> secondClaim = claimWhileWorker1IsHeld(db, queue,
+                        "sits between its claim of job " + first + " and its commit");
                 if (db.kind() == DatabaseKind.POSTGRESQL) {
                     assertThat(secondClaim).withFailMessage(
                             "while worker 1 sat between its claim of job %d and its commit, worker 2's claimNext returned"
@@ -246,24 +229,8 @@ class JobQueueTest {
                             + " it must return the oldest, job %d", result, first).contains(new Job(first, "first"));
                     return;
                 }
-                try (BlockingCall<Optional<Job>> worker2 = BlockingCall.start("worker-2", () -> queue.claimNext("w2"))) {
-                    Optional<String> waiting = db.awaitLockWaitOrEnd(worker2::isDone,
-                            "claimNext(\"w2\") while worker 1 is between its locking read and its update");
-                    if (waiting.isPresent()) {
-                        throw new AssertionFailedError("claimNext(\"w2\") waited for a lock held by worker 1, which"
-                                + " has locked a pending job and not yet marked it running, in `" + waiting.get()
-                                + "`. Workers must not queue behind each other: SELECT ... FOR UPDATE SKIP LOCKED"
-                                + " passes over the rows other workers have locked.");
-                    }
-                    try {
-                        secondClaim = worker2.assertFinishes("claimNext(\"w2\") must return at once");
-                    } catch (RuntimeException e) {
-                        Unfinished.rethrowTodo(e);
-                        throw new AssertionFailedError("claimNext(\"w2\") threw " + SqlStates.explain(e) + " while"
-                                + " worker 1 was between its locking read and its update: a job another worker holds is"
-                                + " one to skip (SKIP LOCKED), not an error", e);
-                    }
-                }
+                secondClaim = claimWhileWorker1IsHeld(db, queue,
+                        "has locked job " + first + " and not yet marked it running");
             } finally {
                 release.countDown();
             }
@@ -281,6 +248,30 @@ class JobQueueTest {
                 Unfinished.rethrowTodo(e);
                 throw new AssertionFailedError("claimNext(\"w1\") threw " + SqlStates.explain(e) + " once let go to"
                         + " mark its job running and commit", e);
+            }
+        }
+    }
+
+    /**
+     * Worker 2's claim while worker 1 is held where {@code worker1Is} says: it must neither wait for worker 1's lock
+     * nor fail, and it returns what worker 2 got.
+     */
+    private static Optional<Job> claimWhileWorker1IsHeld(TestDatabase db, JobQueue queue, String worker1Is)
+            throws Exception {
+        try (BlockingCall<Optional<Job>> worker2 = BlockingCall.start("worker-2", () -> queue.claimNext("w2"))) {
+            Optional<String> waiting = db.awaitLockWaitOrEnd(worker2::isDone,
+                    "claimNext(\"w2\") while worker 1 " + worker1Is);
+            if (waiting.isPresent()) {
+                throw new AssertionFailedError("claimNext(\"w2\") waited for a lock held by worker 1, which " + worker1Is
+                        + ", in `" + waiting.get() + "`. Workers must not queue behind each other: SELECT ... FOR"
+                        + " UPDATE SKIP LOCKED passes over the rows other workers have locked.");
+            }
+            try {
+                return worker2.assertFinishes("claimNext(\"w2\") must return at once");
+            } catch (RuntimeException e) {
+                Unfinished.rethrowTodo(e);
+                throw new AssertionFailedError("claimNext(\"w2\") threw " + SqlStates.explain(e) + " while worker 1 "
+                        + worker1Is + ": a job another worker holds is one to skip (SKIP LOCKED), not an error", e);
             }
         }
     }
