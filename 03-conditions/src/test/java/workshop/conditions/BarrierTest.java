@@ -3,12 +3,16 @@ package workshop.conditions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -165,6 +169,44 @@ class BarrierTest {
 
     @Test
     @Order(6)
+    void aSlowPartyIsReleasedEvenWhenTwoGenerationsOpenBeforeItLooks() {
+        // A barrier for 2. The slow party waits in generation 1. The test holds the barrier's lock (as a busy machine
+        // keeps the slow one off a core) while F, G and H queue for it, in that order. Let go, F opens generation 1
+        // and wakes the slow one, but the lock goes to the threads queued before it: G and H make up generation 2
+        // and open it too, all before the slow one looks. A generation that only flips (a boolean) is then back at
+        // the value the slow one saw on arrival, and it waits on alone, forever.
+        Barrier barrier = new Barrier(2);
+        HeldLocks held = HeldLocks.of(barrier);
+        try (BlockingCall<Integer> slow = BlockingCall.start("slow", barrier::await)) {
+            slow.assertBlocks("the first of 2 parties at the barrier");
+            SpuriousWakeups.awaitBackToWaitingOrEnded(barrier, List.of(slow.thread())); // on a condition now
+            List<BlockingCall<Integer>> fast = new ArrayList<>();
+            try {
+                held.whileHeld(() -> {
+                    for (String name : List.of("F", "G", "H")) {
+                        BlockingCall<Integer> party = BlockingCall.start(name, barrier::await);
+                        fast.add(party);
+                        held.awaitQueued(party.thread()); // F before G before H in the lock's queue
+                    }
+                });
+                slow.assertFinishes("F arrived and opened the slow party's generation, then G and H arrived and opened"
+                        + " the next one, all before the slow party got the lock back to look. It found the generation"
+                        + " where it was when it arrived, took its own generation for still open, and waits on with"
+                        + " nobody left to come. A generation that flips between two values (a boolean) cannot tell"
+                        + " generation 1 from generation 3: count the trips with a number that only goes up, and let a"
+                        + " waiter leave when it has moved since it arrived.");
+                for (BlockingCall<Integer> party : fast) {
+                    party.assertFinishes("four arrivals at a barrier for 2 make two full generations, but \""
+                            + party.thread().getName() + "\" was not released.");
+                }
+            } finally {
+                fast.forEach(BlockingCall::close);
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
     void aWakeUpBeforeTheLastArrivalLetsNobodyPass() {
         Barrier barrier = new Barrier(3);
         AtomicReference<Integer> firstIndex = new AtomicReference<>();
@@ -190,7 +232,7 @@ class BarrierTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @TimeLimit(30) // a waiter that swallows the interrupt is reported after BlockingCall.PATIENCE; room to spare
     void anInterruptedPartyThrowsAndTheOthersKeepWaiting() {
         Barrier barrier = new Barrier(3);
@@ -238,7 +280,7 @@ class BarrierTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void anInterruptedCallerThrowsAtOnceAndDoesNotArrive() {
         Barrier barrier = new Barrier(2);
         Timeouts.assertInterruptedCallerGetsInterruptedException("await() on a barrier for 2 parties", barrier::await);
@@ -254,6 +296,73 @@ class BarrierTest {
             assertThat(List.of(firstIndex, lastIndex)).withFailMessage("arrival indices (first, last) after an"
                     + " interrupted caller were %s, expected [1, 0]: the interrupted call must not count",
                     List.of(firstIndex, lastIndex)).containsExactly(1, 0);
+        }
+    }
+
+    /**
+     * The locks a barrier may wait with, found as {@link SpuriousWakeups} finds them: its {@link ReentrantLock}
+     * fields, its own monitor and its fields of type {@code Object}. The test thread holds them all, so that parties
+     * that arrive meanwhile queue for the lock in the order they came.
+     */
+    private record HeldLocks(List<ReentrantLock> locks, List<Object> monitors) {
+
+        static HeldLocks of(Object target) {
+            List<ReentrantLock> locks = new ArrayList<>();
+            List<Object> monitors = new ArrayList<>(List.of(target));
+            for (Class<?> type = target.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
+                for (Field field : type.getDeclaredFields()) {
+                    if (Modifier.isStatic(field.getModifiers()) || field.getType().isPrimitive()) {
+                        continue;
+                    }
+                    try {
+                        field.setAccessible(true);
+                        Object value = field.get(target);
+                        if (value instanceof ReentrantLock lock) {
+                            locks.add(lock);
+                        } else if (value != null && value.getClass() == Object.class) {
+                            monitors.add(value);
+                        }
+                    } catch (ReflectiveOperationException | RuntimeException inaccessible) {
+                        // a field we cannot read cannot be held either: skip it
+                    }
+                }
+            }
+            return new HeldLocks(locks, monitors);
+        }
+
+        /** Runs {@code body} holding every lock and monitor; lets them all go afterwards, also when it fails. */
+        void whileHeld(Runnable body) {
+            holdingMonitors(0, () -> {
+                locks.forEach(ReentrantLock::lock);
+                try {
+                    body.run();
+                } finally {
+                    locks.forEach(ReentrantLock::unlock);
+                }
+            });
+        }
+
+        private void holdingMonitors(int from, Runnable body) {
+            if (from == monitors.size()) {
+                body.run();
+                return;
+            }
+            synchronized (monitors.get(from)) {
+                holdingMonitors(from + 1, body);
+            }
+        }
+
+        /**
+         * Waits (while holding) until {@code thread} is queued for one of the held locks or blocked on a held monitor.
+         * A barrier whose lock the test cannot see never gets there: then it goes on after {@link
+         * BlockingCall#BLOCKS_WITHIN}, the order of the parties unknown, and a correct barrier still passes.
+         */
+        void awaitQueued(Thread thread) {
+            long deadline = System.nanoTime() + BlockingCall.BLOCKS_WITHIN.toNanos();
+            while (thread.getState() != Thread.State.BLOCKED && locks.stream().noneMatch(l -> l.hasQueuedThread(thread))
+                    && thread.getState() != Thread.State.TERMINATED && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(1_000_000); // a polling interval, not synchronization
+            }
         }
     }
 }

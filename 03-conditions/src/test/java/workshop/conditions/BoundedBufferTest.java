@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -197,6 +198,72 @@ class BoundedBufferTest {
 
     @Test
     @Order(10)
+    void offerWakesAConsumerWaitingInTakeOrPoll() {
+        // put() is not the only way in: an offer() that does not wait and one that could must each wake a consumer
+        // waiting in take() and one waiting in poll(30 s).
+        for (Duration offerTimeout : new Duration[] {Duration.ZERO, LONG_TIMEOUT}) {
+            String offer = "offer(x, " + describe(offerTimeout) + ")";
+            for (boolean timedConsumer : new boolean[] {false, true}) {
+                String call = timedConsumer ? "poll(30 s)" : "take()";
+                BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+                Callable<Object> consume = timedConsumer ? () -> buffer.poll(LONG_TIMEOUT) : buffer::take;
+                try (BlockingCall<Object> consumer = BlockingCall.start("consumer", consume)) {
+                    consumer.assertBlocks(call + " on an empty buffer");
+                    SpuriousWakeups.awaitBackToWaitingOrEnded(buffer, List.of(consumer.thread())); // on a condition now
+                    boolean added = BlockingCall.within("offerer", LIMIT, offer + " into an empty buffer must add the item"
+                            + " at once: there is room.", () -> buffer.offer("x", offerTimeout));
+                    assertThat(added).withFailMessage("%s into an empty buffer of capacity 1 returned false: there was"
+                            + " room, so it must add the item and return true", offer).isTrue();
+                    Object took = consumer.assertFinishes(offer + " added an item, but the consumer waiting in " + call
+                            + " was not woken: it sleeps next to the item. Every way in must signal the consumers, not"
+                            + " only put(): after offer() adds its item, signal notEmpty as put() does (one enqueue"
+                            + " helper that adds and signals serves both).");
+                    Object expected = timedConsumer ? Optional.of("x") : "x";
+                    assertThat(took).withFailMessage("%s returned %s after %s, expected %s", call, took, offer, expected)
+                            .isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(11)
+    void pollWakesAProducerWaitingInPutOrOffer() throws InterruptedException {
+        // take() is not the only way out: a poll() that does not wait and one that could must each wake a producer
+        // waiting in put() and one waiting in offer(y, 30 s).
+        for (Duration pollTimeout : new Duration[] {Duration.ZERO, LONG_TIMEOUT}) {
+            String poll = "poll(" + describe(pollTimeout) + ")";
+            for (boolean timedProducer : new boolean[] {false, true}) {
+                String call = timedProducer ? "offer(y, 30 s)" : "put(y)";
+                BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
+                buffer.put("x");
+                Callable<Boolean> produce = timedProducer ? () -> buffer.offer("y", LONG_TIMEOUT) : () -> {
+                    buffer.put("y");
+                    return true;
+                };
+                try (BlockingCall<Boolean> producer = BlockingCall.start("producer", produce)) {
+                    producer.assertBlocks(call + " into a full buffer");
+                    SpuriousWakeups.awaitBackToWaitingOrEnded(buffer, List.of(producer.thread())); // on a condition now
+                    Optional<String> head = BlockingCall.within("poller", LIMIT, poll + " from a full buffer must take"
+                            + " the head at once: there is an item.", () -> buffer.poll(pollTimeout));
+                    assertThat(head).withFailMessage("%s from a full buffer holding x returned %s, expected x", poll, head)
+                            .contains("x");
+                    Boolean added = producer.assertFinishes(poll + " made room, but the producer waiting in " + call
+                            + " was not woken: it sleeps next to the free slot. Every way out must signal the producers,"
+                            + " not only take(): after poll() takes its item, signal notFull as take() does (one dequeue"
+                            + " helper that removes and signals serves both).");
+                    assertThat(added).withFailMessage("%s returned %s after %s made room: it must return true", call,
+                            added, poll).isTrue();
+                }
+                Optional<String> last = buffer.poll(Duration.ZERO);
+                assertThat(last).withFailMessage("after %s made room, the producer's %s must have added y; poll(0)"
+                        + " returned %s", poll, call, last).contains("y");
+            }
+        }
+    }
+
+    @Test
+    @Order(12)
     void aConsumerWokenForAnItemThatABargingConsumerTookWaitsAgain() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         for (int attempt = 0; attempt < 20; attempt++) {
@@ -236,7 +303,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(11)
+    @Order(13)
     void wakeUpsWithoutAChangeReleaseNobody() throws InterruptedException {
         BoundedBuffer<String> empty = new BoundedBuffer<>(1);
         BoundedBuffer<String> full = new BoundedBuffer<>(1);
@@ -274,7 +341,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(12)
+    @Order(14)
     void everyItemIsDeliveredExactlyOnceWithCapacityOne() {
         int producers = 4;
         int perProducer = 2_500;
@@ -293,7 +360,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(13)
+    @Order(15)
     @TimeLimit(20)
     void manyWaitingProducersAndConsumersNeverAllFallAsleep() {
         BoundedBuffer<Integer> buffer = new BoundedBuffer<>(1);
@@ -302,7 +369,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(14)
+    @Order(16)
     @TimeLimit(30) // a waiter that swallows the interrupt is reported after BlockingCall.PATIENCE; room to spare
     void anInterruptedTakeThrowsInterruptedException() {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
@@ -323,7 +390,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(15)
+    @Order(17)
     void refusesNullItemsAndCapacityBelowOne() {
         for (int capacity : new int[] {0, -1}) {
             Throwable thrown = catchThrowable(() -> new BoundedBuffer<String>(capacity));
@@ -343,11 +410,16 @@ class BoundedBufferTest {
         assertThat(buffer.size()).withFailMessage("refused nulls changed size() to %d", buffer.size()).isZero();
     }
 
+    /** A timeout as the messages name it: "0" or "30 s". */
+    private static String describe(Duration timeout) {
+        return timeout.isZero() ? "0" : timeout.toSeconds() + " s";
+    }
+
     private static final String FOREVER = "Duration.ofSeconds(Long.MAX_VALUE)";
     private static final String MOST_NEGATIVE = "Duration.ofSeconds(Long.MIN_VALUE)";
 
     @Test
-    @Order(16)
+    @Order(18)
     void offerAndPollAcceptAnyDurationAsTheJdkDoes() throws Exception {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         Optional<String> none = Timeouts.assertReturnsAtOnce("poll(" + MOST_NEGATIVE + ") on an empty buffer",
@@ -384,7 +456,7 @@ class BoundedBufferTest {
     }
 
     @Test
-    @Order(17)
+    @Order(19)
     void anInterruptedCallerGetsInterruptedExceptionFromEveryWaitingMethod() throws InterruptedException {
         BoundedBuffer<String> buffer = new BoundedBuffer<>(1);
         Timeouts.assertInterruptedCallerGetsInterruptedException("take() on an empty buffer", buffer::take);

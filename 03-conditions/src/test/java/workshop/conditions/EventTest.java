@@ -298,6 +298,34 @@ class EventTest {
 
     @Test
     @Order(13)
+    void aWakeUpAfterClearWithoutSetReleasesNobody() {
+        // clear() on an event that is not set changes nothing a waiter waits for: no set() has happened, so the
+        // generation they started waiting in is not over, and a wake-up after it must send them back to wait.
+        Event event = new Event();
+        AtomicReference<Boolean> timedResult = new AtomicReference<>();
+        try (BlockingCall<Void> waiter = BlockingCall.run("waiter", event::await);
+                BlockingCall<Void> timedWaiter = BlockingCall.run("timed-waiter", () -> timedResult.set(event.await(LONG_TIMEOUT)))) {
+            waiter.assertBlocks("await() on an event that is not set");
+            timedWaiter.assertBlocks("await(30 s) on an event that is not set");
+            SpuriousWakeups.awaitBackToWaitingOrEnded(event, List.of(waiter.thread(), timedWaiter.thread())); // both wait on the condition now
+            event.clear();
+            SpuriousWakeups.wakeAll(event, List.of(waiter.thread(), timedWaiter.thread()));
+            assertThat(waiter.isDone() || timedWaiter.isDone()).withFailMessage(
+                    "The test called clear() on an event that was not set, then woke the waiting threads without set(), as"
+                            + " a spurious wake-up does, and %s returned. No set() happened while they waited, so their"
+                            + " wait is not over: only set() ends a generation. Count the set() calls, and leave"
+                            + " clear() to lowering the flag.",
+                    waiter.isDone() ? "await()" : "await(30 s) (returning " + timedResult.get() + ")").isFalse();
+            event.set();
+            waiter.assertFinishes("set() after clear() did not release the waiter.");
+            timedWaiter.assertFinishes("set() after clear() did not release the timed waiter.");
+        }
+        assertThat(timedResult.get()).withFailMessage("await(30 s) returned %s after set(): it must return true",
+                timedResult.get()).isTrue();
+    }
+
+    @Test
+    @Order(14)
     void timedAwaitAcceptsAnyDurationAsTheJdkDoes() throws Exception {
         Event event = new Event();
         boolean negative = Timeouts.assertReturnsAtOnce("await(" + FOREVER_TEXT.replace("MAX", "MIN") + ") on an event"
@@ -320,7 +348,7 @@ class EventTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void anInterruptedCallerGetsInterruptedExceptionWhateverTheTimeout() {
         Event event = new Event();
         Timeouts.assertInterruptedCallerGetsInterruptedException("await() on an event that is not set", () -> {
