@@ -8,7 +8,8 @@ package workshop.semaphores;
  * <p>The bucket starts full. Refill is proportional to the time passed on the {@link Ticker} (never the
  * system clock directly, so tests can move time by hand), and fractions of a permit are kept, not rounded
  * away. {@code tryAcquire(n)} takes all {@code n} or nothing; more than {@code burst} can never succeed.
- * Racing threads must never get more permits than the bucket holds. Arguments below 1 are an
+ * Racing threads must never get more permits than the bucket holds. A ticker reading earlier than the last
+ * one (a broken clock) counts as no time passed. Arguments below 1 are an
  * {@link IllegalArgumentException}, a null ticker a {@link NullPointerException}, each naming the
  * argument. Hints are in the README.
  */
@@ -18,7 +19,9 @@ public class RateLimiter {
      * @param permitsPerSecond the refill rate, at least 1
      * @param burst            the bucket's size: the most permits granted at once, at least 1
      * @param ticker           the time source ({@link Ticker#system()} outside tests)
-     * @throws IllegalArgumentException if {@code permitsPerSecond} or {@code burst} is less than 1
+     * @throws IllegalArgumentException if {@code permitsPerSecond} or {@code burst} is less than 1, or {@code burst}
+     *                                  is more than {@code Long.MAX_VALUE / 1_000_000_000} (too large to count in
+     *                                  billionths of a permit)
      * @throws NullPointerException if {@code ticker} is null
      */
     public RateLimiter(long permitsPerSecond, long burst, Ticker ticker) {

@@ -1,6 +1,7 @@
 package workshop.semaphores;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static workshop.semaphores.support.Refused.assertRefused;
 
 import java.time.Duration;
@@ -13,7 +14,9 @@ import org.opentest4j.AssertionFailedError;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
+import workshop.testkit.SpuriousWakeups;
 import workshop.testkit.TimeFactor;
+import workshop.testkit.TimeLimit;
 import workshop.testkit.Timeouts;
 
 /** Exercise 1: README "1. CountingSemaphore". */
@@ -224,6 +227,64 @@ class CountingSemaphoreTest {
     }
 
     @Test
+    void aReleaseWakesAWaiterItIsEnoughForEvenWhenABiggerRequestWaitedFirst() {
+        CountingSemaphore semaphore = new CountingSemaphore(0);
+        try (BlockingCall<Void> wantsTwo = BlockingCall.run("wants-2", () -> semaphore.acquire(2))) {
+            wantsTwo.assertReaches(Thread.State.WAITING, "acquire(2) on a semaphore with 0 permits");
+            try (BlockingCall<Void> wantsOne = BlockingCall.run("wants-1", semaphore::acquire)) {
+                wantsOne.assertReaches(Thread.State.WAITING, "acquire() on a semaphore with 0 permits");
+                semaphore.release(); // 1 permit: too few for wants-2, which waits longer, enough for wants-1
+                wantsOne.assertFinishes("release() gave 1 permit while one thread waited in acquire(2) (the first to"
+                        + " wait) and another in acquire(): the acquire() thread was left waiting with the permit free. A"
+                        + " single signal()/notify() wakes one waiter, here acquire(2), which finds too few permits and"
+                        + " sleeps again, and nobody wakes the thread the permit was enough for. Waiters want different"
+                        + " numbers of permits: release must wake them all (signalAll/notifyAll).");
+            }
+            if (BlockingCall.joins(wantsTwo.thread(), Duration.ZERO)) {
+                throw new AssertionFailedError("acquire(2) returned although only 1 permit was released, and another"
+                        + " thread took it (available permits now " + semaphore.availablePermits() + "). Re-check after"
+                        + " every wake-up: while (permits < n) await();." + (wantsTwo.failure() == null ? ""
+                                : " It threw " + wantsTwo.failure()));
+            }
+            assertPermits(semaphore, 0, "after the acquire() thread took the one released permit");
+            semaphore.release(2);
+            wantsTwo.assertFinishes("release(2) did not let the thread waiting in acquire(2) through");
+        }
+        assertPermits(semaphore, 0, "after acquire(2) took the 2 released permits");
+    }
+
+    @Test
+    void aReleaseThatWouldOverflowTheCountIsRefusedAndChangesNothing() {
+        assertOverflowRefused(Integer.MAX_VALUE, 1);
+        assertOverflowRefused(Integer.MAX_VALUE - 1, 2);
+        CountingSemaphore almostFull = new CountingSemaphore(Integer.MAX_VALUE - 1);
+        almostFull.release();
+        assertPermits(almostFull, Integer.MAX_VALUE, "after release() on Integer.MAX_VALUE - 1 permits (the count just"
+                + " fits)");
+    }
+
+    /** A semaphore with {@code initial} permits must refuse release({@code n}), which would exceed Integer.MAX_VALUE. */
+    private static void assertOverflowRefused(int initial, int n) {
+        CountingSemaphore semaphore = new CountingSemaphore(initial);
+        String call = (n == 1 ? "release()" : "release(" + n + ")") + " on a CountingSemaphore(" + initial + ")";
+        Throwable thrown = catchThrowable(() -> {
+            if (n == 1) {
+                semaphore.release();
+            } else {
+                semaphore.release(n);
+            }
+        });
+        if (!(thrown instanceof IllegalArgumentException)) {
+            throw new AssertionFailedError(call + " would take the count beyond Integer.MAX_VALUE and must be refused with"
+                    + " IllegalArgumentException, but it " + (thrown == null ? "returned normally" : "threw " + thrown)
+                    + ", and availablePermits() is now " + semaphore.availablePermits() + ". A check written as"
+                    + " permits + n > Integer.MAX_VALUE is never true: the sum wraps around to a negative number first."
+                    + " Compare without overflowing: permits > Integer.MAX_VALUE - n.", thrown);
+        }
+        assertPermits(semaphore, initial, "after a refused " + call + " (a refused call must change nothing)");
+    }
+
+    @Test
     void timedTryAcquireGivesUpAfterAboutTheTimeout() throws InterruptedException {
         CountingSemaphore semaphore = new CountingSemaphore(0);
         long start = System.nanoTime();
@@ -257,6 +318,54 @@ class CountingSemaphoreTest {
             waiter.assertFinishes("a thread in tryAcquire(30 s) was not woken by release()");
         }
         assertPermits(semaphore, 0, "after tryAcquire took the released permit");
+    }
+
+    @Test
+    void aWakeUpWithoutAPermitSendsATimedWaiterBackToWaitForTheRestOfItsTimeout() {
+        CountingSemaphore semaphore = new CountingSemaphore(0);
+        try (BlockingCall<Boolean> waiter = BlockingCall.start("timed-waiter", () -> semaphore.tryAcquire(Duration.ofSeconds(30)))) {
+            waiter.assertBlocks("tryAcquire(30 s) on a semaphore with 0 permits");
+            SpuriousWakeups.wakeAll(semaphore, List.of(waiter.thread()));
+            if (waiter.isDone()) {
+                Throwable thrown = waiter.failure();
+                throw new AssertionFailedError("The test woke the thread waiting in tryAcquire(30 s) without releasing a"
+                        + " permit, as a spurious wake-up does (Condition.await() and Object.wait() may return for no"
+                        + " reason), and tryAcquire " + (thrown == null ? "returned " + waiter.assertFinishes("")
+                                : "threw " + thrown) + " at once, long before its 30 s were up. A wake-up is only a hint to"
+                        + " look again: wait in a loop, while (permits < 1) { if no time is left, return false;"
+                        + " remaining = awaitNanos(remaining); }, not in an if.", thrown);
+            }
+            assertPermits(semaphore, 0, "after a wake-up without a release");
+            semaphore.release();
+            boolean took = waiter.assertFinishes("a thread in tryAcquire(30 s) was not woken by release() after a spurious"
+                    + " wake-up");
+            assertThat(took).withFailMessage("tryAcquire(30 s) returned false although a permit was released while it"
+                    + " waited (after a spurious wake-up)").isTrue();
+        }
+        assertPermits(semaphore, 0, "after tryAcquire took the released permit");
+    }
+
+    @Test
+    @TimeLimit(30)
+    void tryAcquireCountsItsTimeoutFromTheCallNotFromTheLastWakeUp() {
+        CountingSemaphore semaphore = new CountingSemaphore(0);
+        Duration timeout = Duration.ofSeconds(1);
+        try (BlockingCall<Boolean> waiter = BlockingCall.start("timed-waiter", () -> semaphore.tryAcquire(timeout))) {
+            waiter.assertBlocks("tryAcquire(1 s) on a semaphore with 0 permits");
+            // Wakes it every 100 ms without a permit, as spurious wake-ups would. A wrong solution that restarts its
+            // full second after each wake-up ends only if the test thread is held up for most of a second between
+            // two wake-ups; a correct one ends after about a second.
+            boolean ended = SpuriousWakeups.keepWakingUntilEnded(semaphore, waiter.thread(), Duration.ofMillis(100),
+                    Duration.ofSeconds(8));
+            assertThat(ended).withFailMessage("tryAcquire(1 s) on 0 permits was still waiting after 8 s, while the test"
+                    + " woke it every 100 ms without releasing a permit (as spurious wake-ups would). Each wake-up"
+                    + " restarted the whole second: keep the time left, remaining = permitsReleased.awaitNanos(remaining),"
+                    + " and give up when it reaches zero.").isTrue();
+            boolean took = waiter.assertFinishes("");
+            assertThat(took).withFailMessage("tryAcquire(1 s) on a semaphore that never had a permit returned true")
+                    .isFalse();
+        }
+        assertPermits(semaphore, 0, "after a tryAcquire that timed out");
     }
 
     @Test
@@ -296,6 +405,24 @@ class CountingSemaphoreTest {
         Timeouts.assertInterruptedCallerGetsInterruptedException("tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) with a"
                 + " permit free", () -> semaphore.tryAcquire(Timeouts.FOREVER));
         assertPermits(semaphore, 1, "after an interrupted caller's tryAcquire (it must take nothing)");
+        assertInterruptedCallerOfATryThatDoesNotWait("tryAcquire(Duration.ZERO) with a permit free",
+                () -> semaphore.tryAcquire(Duration.ZERO));
+        assertPermits(semaphore, 1, "after an interrupted caller's tryAcquire(Duration.ZERO) (it must take nothing)");
+        assertInterruptedCallerOfATryThatDoesNotWait("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) with a permit free",
+                () -> semaphore.tryAcquire(Timeouts.MOST_NEGATIVE));
+        assertPermits(semaphore, 1, "after an interrupted caller's tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) (it must"
+                + " take nothing)");
+    }
+
+    /** As {@link Timeouts#assertInterruptedCallerGetsInterruptedException}, for a zero or negative timeout. */
+    static void assertInterruptedCallerOfATryThatDoesNotWait(String what, java.util.concurrent.Callable<?> call) {
+        try {
+            Timeouts.assertInterruptedCallerGetsInterruptedException(what, call);
+        } catch (AssertionFailedError e) {
+            throw new AssertionFailedError(e.getMessage() + " A zero or negative timeout does not wait, but an interrupted"
+                    + " caller gets InterruptedException all the same: check Thread.interrupted() first, before anything"
+                    + " else, and let no \"do not wait\" shortcut skip it.", e);
+        }
     }
 
     @Test

@@ -87,6 +87,66 @@ class RateLimiterTest {
     }
 
     @Test
+    void aTickerGoingBackwardsTakesNothingOutOfTheBucket() {
+        FakeTicker ticker = new FakeTicker();
+        RateLimiter limiter = new RateLimiter(10, 5, ticker);
+        ticker.moveBack(Duration.ofSeconds(1));
+        assertGrants(limiter, 5, "a new, full bucket of 5, after the ticker went back 1 s (a broken clock): a reading"
+                + " earlier than the last counts as no time passed. A negative elapsed time times the rate must not be"
+                + " added to the bucket: it takes permits out");
+        ticker.advance(Duration.ofSeconds(2));
+        assertGrants(limiter, 5, "1 s after the reading the bucket was created at (2 s after the backward step): 10"
+                + " earned, capped at the burst");
+    }
+
+    @Test
+    void aTickerGoingBackwardsAndForwardAgainEarnsNoTimeTwice() {
+        FakeTicker ticker = new FakeTicker();
+        RateLimiter limiter = new RateLimiter(10, 5, ticker);
+        assertGrants(limiter, 5, "a full bucket of 5, the clock standing still");
+        ticker.moveBack(Duration.ofSeconds(1));
+        assertGrants(limiter, 0, "the empty bucket, after the ticker went back 1 s (a broken clock: no time passed)");
+        ticker.advance(Duration.ofSeconds(1));
+        assertGrants(limiter, 0, "the ticker back at the reading at which the bucket was emptied (1 s back, then 1 s"
+                + " forward): no time passed since then, so nothing was earned, and 5 more permits at the same reading"
+                + " would be more than burst + rate * 0 = 5. A backward reading must not become the new reference point"
+                + " (keep the latest one), or the time between the two readings is earned twice");
+        ticker.advance(Duration.ofMillis(100));
+        assertGrants(limiter, 1, "100 ms after that, at 10 permits per second");
+    }
+
+    @Test
+    void aPermitIsEarnedAtItsLastNanosecondNotBefore() {
+        FakeTicker ticker = new FakeTicker();
+        RateLimiter limiter = new RateLimiter(3, 1, ticker);   // a permit costs 333,333,333.33... ns
+        assertGrants(limiter, 1, "a full bucket of 1");
+        ticker.advanceNanos(333_333_333);
+        assertGrants(limiter, 0, "333,333,333 ns later at 3 per second (0.999999999 of a permit earned; a second permit"
+                + " now would be more than burst + rate * w = 1.999999999 over this window). Does the check whether the"
+                + " elapsed time fills the bucket round the time a full bucket needs down (integer division)? Round it"
+                + " up, or compare the units earned with the units missing");
+        ticker.advanceNanos(1);
+        assertGrants(limiter, 1, "1 ns after that (1.000000002 permits earned, the bucket full again)");
+    }
+
+    @Test
+    void aBurstTooLargeToCountInBillionthsOfAPermitIsRefused() {
+        FakeTicker ticker = new FakeTicker();
+        long largest = Long.MAX_VALUE / 1_000_000_000L;
+        for (long tooLarge : new long[] {largest + 1, Long.MAX_VALUE}) {
+            assertRefused(String.format("new RateLimiter(1, %d, ticker) (a burst above Long.MAX_VALUE / 1_000_000_000 ="
+                    + " %d: counted in billionths of a permit, a full bucket overflows a long and starts \"full\" of a"
+                    + " negative amount)", tooLarge, largest), IllegalArgumentException.class, "burst",
+                    () -> new RateLimiter(1, tooLarge, ticker));
+        }
+        RateLimiter biggest = new RateLimiter(1, largest, ticker);
+        assertThat(biggest.tryAcquire(Integer.MAX_VALUE)).withFailMessage("tryAcquire(Integer.MAX_VALUE) on a new, full"
+                + " RateLimiter(1, %d) (the largest burst allowed) returned false", largest).isTrue();
+        assertThat(biggest.tryAcquire(Integer.MAX_VALUE)).withFailMessage("a second tryAcquire(Integer.MAX_VALUE) on a new,"
+                + " full RateLimiter(1, %d) (the largest burst allowed) returned false", largest).isTrue();
+    }
+
+    @Test
     void neverGrantsMoreThanTheRateOverAnyWindowPlusTheBurst() {
         FakeTicker ticker = new FakeTicker();
         long rate = 50;

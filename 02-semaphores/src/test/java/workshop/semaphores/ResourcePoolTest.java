@@ -207,6 +207,14 @@ class ResourcePoolTest {
         Timeouts.assertInterruptedCallerGetsInterruptedException("tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)) with"
                 + " resources free", () -> pool.tryAcquire(Timeouts.FOREVER));
         assertAvailable(pool, 3, "after an interrupted caller's tryAcquire (it must borrow nothing)");
+        CountingSemaphoreTest.assertInterruptedCallerOfATryThatDoesNotWait("tryAcquire(Duration.ZERO) with resources free"
+                + " (java.util.concurrent.Semaphore's untimed tryAcquire() ignores the interrupt; its timed"
+                + " tryAcquire(0, unit) checks it)", () -> pool.tryAcquire(Duration.ZERO));
+        assertAvailable(pool, 3, "after an interrupted caller's tryAcquire(Duration.ZERO) (it must borrow nothing)");
+        CountingSemaphoreTest.assertInterruptedCallerOfATryThatDoesNotWait("tryAcquire(Duration.ofSeconds(Long.MIN_VALUE))"
+                + " with resources free", () -> pool.tryAcquire(Timeouts.MOST_NEGATIVE));
+        assertAvailable(pool, 3, "after an interrupted caller's tryAcquire(Duration.ofSeconds(Long.MIN_VALUE)) (it must"
+                + " borrow nothing)");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static workshop.semaphores.support.Refused.assertRefused;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,11 @@ import workshop.testkit.Concurrently;
 class SemaphoreBoundedBufferTest {
 
     private static final Duration QUICKLY = TimeFactor.seconds(3);
+
+    /** Why take() can return null when nobody put one (follows "take() returned null"). */
+    private static final String TAKE_RETURNED_NULL = ": an element was read before it was stored, or its slot was reused."
+            + " Take a filled slot (acquire its semaphore) before you read, and read the slot and move the take index"
+            + " under the mutex.";
 
     @Test
     void takeReturnsTheElementsInTheOrderTheyWerePut() throws InterruptedException {
@@ -111,6 +117,7 @@ class SemaphoreBoundedBufferTest {
         SemaphoreBoundedBuffer<Integer> buffer = new SemaphoreBoundedBuffer<>(4);
         AtomicIntegerArray deliveries = new AtomicIntegerArray(total);
         AtomicReference<String> outOfOrder = new AtomicReference<>();
+        AtomicInteger nullsTaken = new AtomicInteger();
         try {
             Concurrently.threads(producers + consumers).named("producer-or-consumer").within(Duration.ofSeconds(8)).run(t -> {
                 if (t < producers) {
@@ -121,7 +128,11 @@ class SemaphoreBoundedBufferTest {
                     int[] lastSeen = new int[producers];
                     java.util.Arrays.fill(lastSeen, -1);
                     for (int i = 0; i < total / consumers; i++) {
-                        int element = buffer.take();
+                        Integer element = buffer.take();
+                        if (element == null) {
+                            nullsTaken.incrementAndGet(); // reported by the test thread, below
+                            continue;
+                        }
                         deliveries.incrementAndGet(element);
                         int producer = element / perProducer;
                         int sequence = element % perProducer;
@@ -138,6 +149,8 @@ class SemaphoreBoundedBufferTest {
                     + " buffer of 4. Either an element was lost (a consumer waits for it forever), or a thread holds the"
                     + " mutex while it waits on a semaphore.\n" + stuck.getMessage(), stuck);
         }
+        assertThat(nullsTaken.get()).withFailMessage("4 producers put %d numbers (never null) through a buffer of 4, and"
+                + " take() returned null %d times" + TAKE_RETURNED_NULL, total, nullsTaken.get()).isZero();
         List<Integer> lost = new ArrayList<>();
         List<Integer> duplicated = new ArrayList<>();
         for (int i = 0; i < total; i++) {
@@ -219,8 +232,10 @@ class SemaphoreBoundedBufferTest {
             }
             String firstProblem = null;
             for (int i = 0; i < elements; i++) { // take them all, so the producer can finish
-                int element = buffer.take();
-                if (element != i && firstProblem == null) {
+                Integer element = buffer.take();
+                if (element == null && firstProblem == null) {
+                    firstProblem = "take() number " + i + " returned null" + TAKE_RETURNED_NULL;
+                } else if (element != null && element != i && firstProblem == null) {
                     firstProblem = "take() number " + i + " returned " + element + ", expected " + i;
                 }
             }

@@ -54,8 +54,9 @@ public class RateLimiter {
      * @param permitsPerSecond the refill rate, at least 1
      * @param burst            the bucket's size: the most permits granted at once, at least 1
      * @param ticker           the time source ({@link Ticker#system()} outside tests)
-     * @throws IllegalArgumentException if {@code permitsPerSecond} or {@code burst} is less than 1, or too
-     *                                  large to count in nanosecond units
+     * @throws IllegalArgumentException if {@code permitsPerSecond} or {@code burst} is less than 1, or {@code burst}
+     *                                  is more than {@code Long.MAX_VALUE / 1_000_000_000} (too large to count in
+     *                                  billionths of a permit)
      * @throws NullPointerException if {@code ticker} is null
      */
     public RateLimiter(long permitsPerSecond, long burst, Ticker ticker) {

@@ -22,6 +22,11 @@ public final class FakeTicker implements Ticker {
         advanceNanos(duration.toNanos());
     }
 
+    /** Moves the time back by {@code duration}, as a broken clock might: the next reading is earlier than the last. */
+    public void moveBack(Duration duration) {
+        advanceNanos(-duration.toNanos());
+    }
+
     /** Moves the time forward by {@code nanos}. */
     public void advanceNanos(long nanos) {
         now.addAndGet(nanos);
