@@ -3,6 +3,7 @@ package workshop.locks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
 import workshop.testkit.PassesOnSkeleton;
@@ -249,6 +251,41 @@ public class BankAccountTest {
                     .isInstanceOf(ArithmeticException.class);
             assertThat(account.balance()).withFailMessage("a refused deposit(%d) changed the balance from Long.MAX_VALUE to"
                     + " %d: a refused deposit changes nothing", amount, account.balance()).isEqualTo(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    @Order(8)
+    @PassesOnSkeleton("the skeleton has no lock to leave held; this test catches a fix whose lock an exception leaves held")
+    void aRefusedDepositLeavesTheAccountUsableByOtherThreads() {
+        BankAccount account = new BankAccount(Long.MAX_VALUE);
+        Throwable thrown = catchThrowable(() -> account.deposit(1));
+        assertThat(thrown).withFailMessage("deposit(1) into a balance of Long.MAX_VALUE %s: it must throw"
+                + " ArithmeticException and change nothing", thrown == null ? "returned normally" : "threw " + thrown)
+                .isInstanceOf(ArithmeticException.class);
+        // The refused deposit ran on this thread: a lock it left held would still let this thread in (a
+        // ReentrantLock is reentrant), so every call after it runs on another thread.
+        long balance = onAnotherThread("balance()", account::balance);
+        assertThat(balance).withFailMessage("after a refused deposit(1) into Long.MAX_VALUE, balance() on another thread"
+                + " returned %d: a refused deposit changes nothing", balance).isEqualTo(Long.MAX_VALUE);
+        boolean took = onAnotherThread("withdraw(1)", () -> account.withdraw(1));
+        assertThat(took).withFailMessage("after a refused deposit, withdraw(1) from an account holding Long.MAX_VALUE"
+                + " returned false on another thread: the balance covers it").isTrue();
+        onAnotherThread("deposit(1)", () -> {
+            account.deposit(1);
+            return null;
+        });
+        assertThat(account.balance()).withFailMessage("after a refused deposit, withdraw(1) and deposit(1) left %d,"
+                + " expected Long.MAX_VALUE", account.balance()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    /** Runs {@code body} on a thread of its own and fails, saying where it waits, if it does not return in time. */
+    private static <T> T onAnotherThread(String call, Callable<T> body) {
+        try (BlockingCall<T> other = BlockingCall.start("other-thread", body)) {
+            return other.assertFinishes(call + " on another thread did not return after a deposit was refused with"
+                    + " ArithmeticException: the lock was left held after the exception: unlock in finally, as in"
+                    + " lock.lock(); try { ... } finally { lock.unlock(); } (README: Mutex / Lock), so that a method"
+                    + " that throws still releases it.");
         }
     }
 }

@@ -11,6 +11,7 @@ import org.jetbrains.lincheck.datastructures.LongGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.junit.jupiter.api.Test;
+import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
 import workshop.testkit.LincheckBudget;
 import workshop.testkit.TimeLimit;
@@ -31,6 +32,20 @@ public class HighWaterMarkTest {
         mark.record(3);
         mark.record(1);
         assertThat(mark.max()).withFailMessage("recorded -7, 3, 1: the maximum is 3, not %d", mark.max()).isEqualTo(3);
+    }
+
+    @Test
+    void recordNeverWaitsForAThreadThatHoldsTheMarksMonitor() {
+        HighWaterMark mark = new HighWaterMark();
+        // This thread holds the mark's monitor throughout: a record() that takes it (a synchronized method, or
+        // synchronized (this)) waits until it is released, a lock-free one never notices.
+        synchronized (mark) {
+            try (BlockingCall<Void> recorder = BlockingCall.run("recorder", () -> mark.record(5))) {
+                recorder.assertFinishes("record(5) blocked on the HighWaterMark's monitor while another thread held it"
+                        + " (synchronized (mark)): it takes a lock, and a lock-free maximum must never block (README 5:"
+                        + " exact, without a lock). Use compareAndSet in a loop, no synchronized.");
+            }
+        }
     }
 
     @Test

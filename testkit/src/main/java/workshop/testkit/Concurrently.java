@@ -3,9 +3,11 @@ package workshop.testkit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -419,7 +421,7 @@ public final class Concurrently {
             // The first failure explains the run; the threads still waiting after it are a consequence.
             ThreadLeaks.abandon(stuck);
             Throwable first = failures.poll();
-            failures.forEach(first::addSuppressed);
+            attachOthers(first, failures);
             first.addSuppressed(new AssertionFailedError("after this failure, " + stuck.size() + " other thread(s) were"
                     + " interrupted and did not end:\n" + ThreadReports.describe(stuck)));
             throw sneaky(first);
@@ -433,12 +435,12 @@ public final class Concurrently {
             stuck.forEach(Thread::interrupt);
             ThreadLeaks.abandon(stuck);
             AssertionFailedError error = new AssertionFailedError(report);
-            failures.forEach(error::addSuppressed);
+            attachOthers(error, failures);
             throw error;
         }
         if (!failures.isEmpty()) {
             Throwable first = failures.poll();
-            failures.forEach(first::addSuppressed);
+            attachOthers(first, failures);
             throw sneaky(first);
         }
         List<T> list = new ArrayList<>(threads);
@@ -446,6 +448,22 @@ public final class Concurrently {
             list.add(results.get(i));
         }
         return Collections.unmodifiableList(list);
+    }
+
+    /**
+     * Attaches {@code others} to {@code first} as suppressed, each object once and never {@code first} itself: the JVM
+     * throws one preallocated exception object (an {@code ArrayIndexOutOfBoundsException} in a hot loop, say) from
+     * every thread that hits it, and {@code addSuppressed} of an exception to itself throws
+     * {@code IllegalArgumentException}, which would hide the learner's real error.
+     */
+    private static void attachOthers(Throwable first, Iterable<Throwable> others) {
+        Set<Throwable> attached = Collections.newSetFromMap(new IdentityHashMap<>());
+        attached.add(first);
+        for (Throwable other : others) {
+            if (attached.add(other)) {
+                first.addSuppressed(other);
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package workshop.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.Collections;
@@ -9,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,24 @@ class ConcurrentlyTest {
                 throw new AssertionError("worker 2 saw something wrong");
             }
         })).isInstanceOf(AssertionError.class).hasMessage("worker 2 saw something wrong");
+    }
+
+    @Test
+    void theSameExceptionObjectThrownByEveryWorkerIsRethrownAsItIs() {
+        // The JVM throws one preallocated exception object (an ArrayIndexOutOfBoundsException in a hot loop) from
+        // every thread that hits it: attaching it to itself as suppressed would throw IllegalArgumentException
+        // ("Self-suppression not permitted") and hide it.
+        RuntimeException shared = new ArrayIndexOutOfBoundsException("the same object, thrown by every worker");
+        // Every worker throws it: none throws before all have passed the start gate (a Phaser's wait ignores the
+        // interrupt the first failure sends, so no worker ends with InterruptedException instead).
+        Phaser allThere = new Phaser(3);
+        Throwable thrown = catchThrowable(() -> Concurrently.threads(3).named("w").run(t -> {
+            allThere.arriveAndAwaitAdvance();
+            throw shared;
+        }));
+        assertThat(thrown).withFailMessage("expected the workers' own exception back, got %s", thrown).isSameAs(shared);
+        assertThat(shared.getSuppressed()).withFailMessage("the exception has itself (once or more) attached as"
+                + " suppressed: %s", List.of(shared.getSuppressed())).isEmpty();
     }
 
     @Test
