@@ -26,7 +26,10 @@ public class DeadlockDetector {
     /** The threads of one deadlock cycle, each waiting for a lock the next one holds. */
     public record DeadlockCycle(List<ThreadInfo> threads) {
 
-        /** One line per thread: its name, the lock it waits for, and the thread that holds that lock. */
+        /**
+         * One line per thread: its name, the lock it waits for, and the thread that holds that lock,
+         * followed by the locks the thread holds (as {@code LockInfo} prints them).
+         */
         public String report() {
             throw new UnsupportedOperationException("TODO 05-pitfalls exercise 3: DeadlockCycle.report()");
         }

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Under heavy traffic in both directions every transfer must finish (no deadlock, and no livelock:
  * two threads that keep backing off in step never get anywhere). When a lock stays held elsewhere,
  * {@code transfer} returns {@link TransferOutcome#TIMED_OUT} after about the timeout, and holds no
- * lock afterwards.
+ * lock afterwards. Every balance stays zero or more, also when several transfers from one account run
+ * at the same time.
  *
  * <p>Everything except {@link #transfer} is written for you; {@link #lockOf} exposes each account's lock
  * so the tests can hold one and check what you leave held.

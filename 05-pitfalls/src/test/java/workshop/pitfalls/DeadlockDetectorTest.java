@@ -109,6 +109,41 @@ public class DeadlockDetectorTest {
     }
 
     @Test
+    void findsACycleOfThreeThreadsInOrderAndReportsTheLocksEachHolds() throws Exception {
+        // ken holds lock 1 and waits for lock 2, which lena holds; lena waits for lock 3, which mike holds; mike
+        // waits for lock 1, which ken holds.
+        try (Deadlock deadlock = Deadlock.inACircle("ken", "lena", "mike")) {
+            List<DeadlockCycle> cycles = cyclesWith(new DeadlockDetector().findDeadlocks(), deadlock);
+
+            assertThat(cycles).withFailMessage(
+                    "%s are deadlocked in a circle (each waits for a lock the next one holds, and the last for the"
+                            + " first one's lock): expected one cycle with all three, found %s. A cycle can have any"
+                            + " length: follow \"waits for a lock held by\" from thread to thread until you are back at"
+                            + " the start.", deadlock.names(), describe(cycles))
+                    .hasSize(1);
+            List<ThreadInfo> cycle = cycles.get(0).threads();
+            Set<Long> ids = cycle.stream().map(ThreadInfo::getThreadId).collect(Collectors.toSet());
+            assertThat(ids).withFailMessage("the cycle of %s should hold exactly those three threads, it holds %s: one"
+                    + " DeadlockCycle per cycle, with every thread of that cycle and no other", deadlock.names(),
+                    describe(cycles)).isEqualTo(deadlock.ids());
+            for (int i = 0; i < cycle.size(); i++) {
+                ThreadInfo thread = cycle.get(i);
+                ThreadInfo next = cycle.get((i + 1) % cycle.size());
+                assertThat(thread.getLockOwnerId()).withFailMessage(
+                        "the cycle lists its threads in the order %s, but \"%s\" waits for a lock held by \"%s\", not"
+                                + " by \"%s\", the thread after it: list each thread before the holder of the lock it"
+                                + " waits for (the order in which you follow \"held by\"), so that the cycle reads"
+                                + " as a chain", describe(cycles), thread.getThreadName(), thread.getLockOwnerName(),
+                        next.getThreadName())
+                        .isEqualTo(next.getThreadId());
+            }
+            String report = cycles.get(0).report();
+            assertReportNamesWhoWaitsForWhat(report, deadlock);
+            assertReportNamesTheLocksEachThreadHolds(report, deadlock);
+        }
+    }
+
+    @Test
     void findsNoDeadlockWhereThreadsOnlyWaitInLine() throws Exception {
         // ivan holds a lock and waits for a latch; judy waits for ivan's lock: judy is blocked, but it is a
         // queue, not a cycle (ivan can go on as soon as the latch opens).
@@ -193,6 +228,60 @@ public class DeadlockDetectorTest {
         }
     }
 
+    /**
+     * After each thread's line (up to the next thread's line) the report names the locks the thread holds, as
+     * {@code LockInfo} prints them.
+     */
+    private static void assertReportNamesTheLocksEachThreadHolds(String report, Deadlock deadlock) {
+        List<String> lines = Arrays.asList(report.split("\\R"));
+        // Where each thread's entry starts: its line as assertReportNamesWhoWaitsForWhat finds it.
+        List<Integer> starts = new ArrayList<>();
+        for (Thread thread : deadlock.threads) {
+            starts.add(lineOf(lines, thread));
+        }
+        for (int t = 0; t < deadlock.threads.size(); t++) {
+            Thread thread = deadlock.threads.get(t);
+            String name = '"' + thread.getName() + '"';
+            ThreadInfo info = THREADS.getThreadInfo(new long[] {thread.threadId()}, true, true)[0];
+            List<String> held = Arrays.stream(info.getLockedSynchronizers()).map(Object::toString).toList();
+            int first = starts.get(t);
+            int end = lines.size();
+            for (int start : starts) {
+                if (start > first && start < end) {
+                    end = start;
+                }
+            }
+            String entry = first < 0 ? "" : String.join("\n", lines.subList(first, end));
+            // The thread's own line names the lock it waits for; what it holds is other locks.
+            for (String lock : held) {
+                if (!entry.contains(lock)) {
+                    throw new AssertionFailedError("the report should say, on " + name + "'s line or the lines after it"
+                            + " (before the next thread's line), which locks " + name + " holds: it holds " + lock
+                            + ", and a person reading the report needs \"who holds what\" as much as \"who waits for"
+                            + " what\", for example:\n  " + name + " waits for ... held by ...\n      and holds " + lock
+                            + "\nThe report was:\n" + report + "\n(getThreadInfo(ids, true, true) fills in"
+                            + " ThreadInfo.getLockedSynchronizers() and getLockedMonitors(); without those two flags they"
+                            + " are empty.)");
+                }
+            }
+        }
+    }
+
+    /** The index of the line that names {@code thread}, the lock it waits for and after it that lock's holder, or -1. */
+    private static int lineOf(List<String> lines, Thread thread) {
+        ThreadInfo info = THREADS.getThreadInfo(thread.threadId());
+        String name = '"' + thread.getName() + '"';
+        String lock = info.getLockName();
+        String owner = '"' + info.getLockOwnerName() + '"';
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (l.contains(name) && l.contains(lock) && l.indexOf(owner, l.indexOf(lock)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Polls {@code condition} every millisecond until it holds or {@code limit} has passed; returns whether it held. */
     private static boolean eventually(BooleanSupplier condition, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
@@ -214,7 +303,7 @@ public class DeadlockDetectorTest {
     }
 
     /**
-     * Two threads in a real deadlock, each holding what the other waits for. At least one of them waits
+     * Threads in a real deadlock, each holding what another waits for. At least one of them waits
      * interruptibly, so {@link #close()} can break the cycle by interrupting both, and joins them.
      */
     private static final class Deadlock implements AutoCloseable {
@@ -223,7 +312,15 @@ public class DeadlockDetectorTest {
         final List<ReentrantLock> locks = new ArrayList<>();
         final Object monitor = new Object();
         private final List<BlockingCall<Void>> workers = new ArrayList<>();
-        private final CountDownLatch bothHoldTheirFirstLock = new CountDownLatch(2);
+        private final CountDownLatch allHoldTheirFirstLock;
+
+        Deadlock() {
+            this(2);
+        }
+
+        Deadlock(int threads) {
+            allHoldTheirFirstLock = new CountDownLatch(threads);
+        }
 
         /** {@code a} holds lock 1 and waits for lock 2; {@code b} holds lock 2 and waits for lock 1. */
         static Deadlock overTwoLocks(String a, String b) throws InterruptedException {
@@ -234,6 +331,24 @@ public class DeadlockDetectorTest {
             d.locks.add(lock2);
             d.start(a, () -> d.lockBoth(lock1, lock2));
             d.start(b, () -> d.lockBoth(lock2, lock1));
+            d.awaitFormed();
+            return d;
+        }
+
+        /**
+         * Thread {@code i} holds lock {@code i} and waits for lock {@code i + 1}, which thread {@code i + 1} holds;
+         * the last thread waits for lock 0.
+         */
+        static Deadlock inACircle(String... names) throws InterruptedException {
+            Deadlock d = new Deadlock(names.length);
+            for (int i = 0; i < names.length; i++) {
+                d.locks.add(new ReentrantLock());
+            }
+            for (int i = 0; i < names.length; i++) {
+                ReentrantLock first = d.locks.get(i);
+                ReentrantLock second = d.locks.get((i + 1) % names.length);
+                d.start(names[i], () -> d.lockBoth(first, second));
+            }
             d.awaitFormed();
             return d;
         }
@@ -293,15 +408,20 @@ public class DeadlockDetectorTest {
         }
 
         private void holdingFirst() throws InterruptedException {
-            bothHoldTheirFirstLock.countDown();
-            bothHoldTheirFirstLock.await();
+            allHoldTheirFirstLock.countDown();
+            allHoldTheirFirstLock.await();
         }
 
-        /** Waits until each thread waits for a lock the other one holds. */
+        /** Waits until each thread waits for a lock the next one holds (the last one for the first one's). */
         private void awaitFormed() throws InterruptedException {
-            long a = threads.get(0).threadId();
-            long b = threads.get(1).threadId();
-            boolean formed = eventually(() -> waitsFor(a, b) && waitsFor(b, a), BlockingCall.PATIENCE);
+            boolean formed = eventually(() -> {
+                for (int i = 0; i < threads.size(); i++) {
+                    if (!waitsFor(threads.get(i).threadId(), threads.get((i + 1) % threads.size()).threadId())) {
+                        return false;
+                    }
+                }
+                return true;
+            }, BlockingCall.PATIENCE);
             if (!formed) {
                 close();
                 throw new AssertionFailedError("test setup: the deadlock of " + names() + " did not form within "

@@ -76,13 +76,29 @@ public class MemoizerTest {
 
     @Test
     void differentKeysAreComputedInParallel() throws Exception {
-        // The computation of "slow" waits until the computation of "other" has started. That can only
-        // happen if get("other") does not wait for get("slow") to finish.
+        assertComputedInParallel("slow", "other", "");
+    }
+
+    @Test
+    void differentKeysWithTheSameHashCodeAreComputedInParallel() throws Exception {
+        assertThat("Aa".hashCode()).as("test setup: \"Aa\" and \"BB\" have the same hashCode()")
+                .isEqualTo("BB".hashCode());
+        assertComputedInParallel("Aa", "BB", " \"Aa\" and \"BB\" have the same hashCode(), so a hash map keeps them in"
+                + " the same part (bin) of its table: ConcurrentHashMap.computeIfAbsent runs the function while it"
+                + " locks that bin, so the computation of one blocks every key of its bin. Claim the key with"
+                + " putIfAbsent, then run the function outside the map.");
+    }
+
+    /**
+     * The computation of {@code slowKey} waits until the computation of {@code otherKey} has started. That can only
+     * happen if get(otherKey) does not wait for get(slowKey) to finish.
+     */
+    private static void assertComputedInParallel(String slowKey, String otherKey, String hint) throws Exception {
         Duration patience = TimeFactor.seconds(2);
         CountDownLatch slowStarted = new CountDownLatch(1);
         CountDownLatch otherStarted = new CountDownLatch(1);
         Memoizer<String, String> memoizer = new Memoizer<>(key -> {
-            if (key.equals("slow")) {
+            if (key.equals(slowKey)) {
                 slowStarted.countDown();
                 return awaitQuietly(otherStarted, patience) ? "slow" : "slow, alone";
             }
@@ -91,24 +107,26 @@ public class MemoizerTest {
         });
 
         String slowResult;
-        try (BlockingCall<String> slow = BlockingCall.start("asks-for-slow", () -> memoizer.get("slow"))) {
+        try (BlockingCall<String> slow = BlockingCall.start("asks-for-" + slowKey, () -> memoizer.get(slowKey))) {
             if (!opensOrEnds(slowStarted, slow, BlockingCall.PATIENCE)) {
-                throw new AssertionFailedError("get(\"slow\") did not start computing within " + BlockingCall.PATIENCE.toMillis()
-                        + " ms" + (slow.failure() != null ? ": it threw " + slow.failure() : "")
+                throw new AssertionFailedError("get(\"" + slowKey + "\") did not start computing within "
+                        + BlockingCall.PATIENCE.toMillis() + " ms"
+                        + (slow.failure() != null ? ": it threw " + slow.failure() : "")
                         + ". get() of a key not yet computed must run the function.");
             }
-            try (BlockingCall<String> other = BlockingCall.start("asks-for-other", () -> memoizer.get("other"))) {
+            try (BlockingCall<String> other = BlockingCall.start("asks-for-" + otherKey, () -> memoizer.get(otherKey))) {
                 // The computation of "slow" gives up on "other" after `patience` at the latest: wait longer than that,
                 // so that a lock around every computation is reported as such (below), not as a hang.
                 Duration slowEnds = patience.plus(BlockingCall.PATIENCE);
-                slowResult = slow.assertFinishesWithin(slowEnds, "get(\"slow\") should end once its computation returns.");
-                other.assertFinishesWithin(slowEnds, "get(\"other\") should end once its computation returns.");
+                slowResult = slow.assertFinishesWithin(slowEnds, "get(\"" + slowKey + "\") should end once its"
+                        + " computation returns.");
+                other.assertFinishesWithin(slowEnds, "get(\"" + otherKey + "\") should end once its computation returns.");
             }
         }
         assertThat(slowResult).withFailMessage(
-                "while \"slow\" was being computed, the computation of \"other\" did not start within %d ms: get(\"other\")"
+                "while \"%s\" was being computed, the computation of \"%s\" did not start within %d ms: get(\"%s\")"
                         + " waited for an unrelated key. Do not hold a lock while the function runs; only claiming a"
-                        + " key needs to be atomic (README 4).", patience.toMillis())
+                        + " key needs to be atomic (README 4).%s", slowKey, otherKey, patience.toMillis(), otherKey, hint)
                 .isEqualTo("slow");
     }
 
@@ -130,6 +148,57 @@ public class MemoizerTest {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    @Test
+    void aWaiterThatIsInterruptedDoesNotMakeTheNextCallerComputeAgain() throws Exception {
+        AtomicInteger invocations = new AtomicInteger();
+        CountDownLatch computing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Memoizer<String, String> memoizer = new Memoizer<>(key -> {
+            int n = invocations.incrementAndGet();
+            computing.countDown();
+            awaitQuietly(release, BlockingCall.PATIENCE.multipliedBy(3)); // bounded: a lost release cannot hang
+            return key + " #" + n;
+        });
+
+        String first;
+        String third;
+        try (BlockingCall<String> a = BlockingCall.start("computes", () -> memoizer.get("quote"))) {
+            try {
+                if (!opensOrEnds(computing, a, BlockingCall.PATIENCE)) {
+                    throw new AssertionFailedError("get(\"quote\") did not start computing within "
+                            + BlockingCall.PATIENCE.toMillis() + " ms" + (a.failure() != null ? ": it threw "
+                            + a.failure() : "") + ". get() of a key not yet computed must run the function.");
+                }
+                try (BlockingCall<String> b = BlockingCall.start("waits-then-is-interrupted",
+                        () -> memoizer.get("quote"))) {
+                    b.assertBlocks("get(\"quote\") while another thread computes \"quote\": wait for that result");
+                    b.thread().interrupt();
+                    b.assertThrows(InterruptedException.class, "a thread interrupted while it waits for another"
+                            + " thread's computation gets InterruptedException");
+                }
+                try (BlockingCall<String> c = BlockingCall.start("asks-after-the-interrupt",
+                        () -> memoizer.get("quote"))) {
+                    c.assertBlocks("get(\"quote\") while the first computation of \"quote\" still runs: wait for it");
+                    release.countDown();
+                    first = a.assertFinishes("get(\"quote\") should end once its computation returns");
+                    third = c.assertFinishes("get(\"quote\") should end once the computation it waits for returns");
+                }
+            } finally {
+                release.countDown();
+            }
+        }
+        assertThat(invocations.get()).withFailMessage(
+                "one thread computed \"quote\", a second one waited for it and was interrupted, then a third asked for"
+                        + " \"quote\" while the first computation still ran: the function ran %d times, expected once."
+                        + " The interrupted waiter took the key's future out of the cache, so the third thread started"
+                        + " a computation of its own. Only the thread that computes may remove the future, and only"
+                        + " when the computation failed; a waiter that gives up just leaves (README 4).",
+                invocations.get())
+                .isEqualTo(1);
+        assertThat(third).withFailMessage("the third get(\"quote\") returned %s, expected the first computation's %s",
+                third, first).isEqualTo(first);
     }
 
     @Test

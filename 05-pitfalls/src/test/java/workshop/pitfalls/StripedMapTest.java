@@ -151,6 +151,41 @@ public class StripedMapTest {
     }
 
     @Test
+    void aKeyWhoseHashCodeIsIntegerMinValueWorksLikeAnyOther() {
+        // 3 stripes: Integer.MIN_VALUE % 3 is -2, not 0 (with a power of two it would be 0, and the mistake hidden).
+        StripedMap<Object, Integer> map = new StripedMap<>(3);
+        Object key = new Object() {
+            @Override
+            public int hashCode() {
+                return Integer.MIN_VALUE;
+            }
+
+            @Override
+            public String toString() {
+                return "key";
+            }
+        };
+        assertThat(withMinValueKey("put(key, 1)", () -> map.put(key, 1))).as("put of a new key returns null").isNull();
+        assertThat(withMinValueKey("get(key)", () -> map.get(key))).as("get(key) after put(key, 1)").isEqualTo(1);
+        assertThat(withMinValueKey("merge(key, 2, Integer::sum)", () -> map.merge(key, 2, Integer::sum)))
+                .as("merge(key, 2, Integer::sum) on a value of 1").isEqualTo(3);
+        assertThat(withMinValueKey("get(key)", () -> map.get(key))).as("get(key) after the merge").isEqualTo(3);
+    }
+
+    /** Runs {@code call} on a key whose hashCode() is Integer.MIN_VALUE; a negative stripe index fails with the cause. */
+    private static <T> T withMinValueKey(String call, java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (IndexOutOfBoundsException e) {
+            throw new AssertionFailedError(call + " with a key whose hashCode() is Integer.MIN_VALUE, in a map of 3"
+                    + " stripes, threw " + e + ": the stripe index was negative. Math.abs(Integer.MIN_VALUE) is"
+                    + " Integer.MIN_VALUE itself (its positive counterpart does not fit in an int), and a negative"
+                    + " number % stripes is negative. The key's stripe is Math.floorMod(key.hashCode(), stripes),"
+                    + " which is never negative (README 5).", e);
+        }
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertRefused("new StripedMap(0)", IllegalArgumentException.class, null, () -> new StripedMap<String, Integer>(0));
         assertRefused("new StripedMap(-1)", IllegalArgumentException.class, null, () -> new StripedMap<String, Integer>(-1));

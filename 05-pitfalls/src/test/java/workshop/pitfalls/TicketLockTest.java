@@ -10,6 +10,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import workshop.testkit.BlockingCall;
@@ -165,5 +166,77 @@ public class TicketLockTest {
         }
         lock.lock(); // still a working lock: the failed unlock() changed nothing
         lock.unlock();
+    }
+
+    @Test
+    void theFormerHolderMayNotUnlockASecondTime() throws Exception {
+        TicketLock lock = new TicketLock();
+        lock.lock();
+        lock.unlock();
+        assertRefused("a second unlock() by the thread that has just released the lock (nobody holds it now: when the"
+                + " holder unlocks, forget who held it)", IllegalMonitorStateException.class, null, lock::unlock);
+        BlockingCall.within("lock() after the refused unlock()", BlockingCall.PATIENCE, "nobody holds the lock, so"
+                + " lock() must get it at once: the refused unlock() must change nothing (a second unlock() that served"
+                + " the next ticket has skipped the ticket of the next thread to arrive, which now waits forever)",
+                () -> {
+                    lock.lock();
+                    lock.unlock();
+                });
+    }
+
+    @Test
+    void anInterruptWhileWaitingIsRememberedWhenLockReturns() throws Exception {
+        TicketLock lock = new TicketLock();
+        lock.lock();
+        boolean holding = true;
+        try (BlockingCall<Boolean> waiter = BlockingCall.start("waiter", () -> {
+            lock.lock();
+            try {
+                return Thread.currentThread().isInterrupted();
+            } finally {
+                lock.unlock();
+            }
+        })) {
+            try {
+                waiter.assertBlocks("lock() while the lock is held: the thread waits for its ticket to be served");
+                waiter.thread().interrupt();
+                // The waiter takes the interrupt when its wait ends with InterruptedException (which clears the
+                // status); only then is it released, so that the interrupt is not simply still pending when lock()
+                // returns. A solution that never clears the status while it waits is released after the bound.
+                awaitInterruptTaken(waiter.thread(), BlockingCall.PATIENCE);
+                holding = false;
+                lock.unlock();
+            } finally {
+                if (holding) {
+                    lock.unlock();
+                }
+            }
+            boolean interrupted = waiter.assertFinishes("the waiter should get the lock once it is released");
+            assertThat(interrupted).withFailMessage(
+                    "\"waiter\" was interrupted while it waited in lock(), got the lock when it was released, and"
+                            + " returned from lock() with its interrupt status clear: the interrupt was swallowed."
+                            + " lock() is not interruptible, but it must not lose the interrupt: keep the ticket, note"
+                            + " the InterruptedException, wait on, and call Thread.currentThread().interrupt() before"
+                            + " lock() returns (README 6)")
+                    .isTrue();
+        }
+    }
+
+    /**
+     * Waits (at most {@code limit}) until {@code thread}'s interrupt status is clear again and it waits: it has
+     * taken the interrupt (an InterruptedException) and waits on.
+     */
+    private static void awaitInterruptTaken(Thread thread, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (thread.isInterrupted() || !isWaiting(thread.getState())) {
+            if (System.nanoTime() - deadline > 0) {
+                return;
+            }
+            LockSupport.parkNanos(1_000_000); // a polling interval, not synchronization
+        }
+    }
+
+    private static boolean isWaiting(Thread.State state) {
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED;
     }
 }
