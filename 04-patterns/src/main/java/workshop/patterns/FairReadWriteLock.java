@@ -9,9 +9,10 @@ package workshop.patterns;
  * readers keep arriving, and must not starve readers under a steady stream of writers either. Releasing a
  * lock the calling thread does not hold throws {@link IllegalMonitorStateException}. A thread interrupted
  * while waiting throws {@link InterruptedException} and must leave the lock as if it had never come. The
- * lock need not be reentrant. Waiting threads must sleep, not spin. A waiting thread may wake up with
- * nothing changed (a spurious wake-up, or a signal meant for another thread): it must look again and go
- * back to waiting, never go in out of turn.
+ * lock is not reentrant: a thread that holds it (read or write) and acquires it again gets an
+ * {@link IllegalStateException} at once, instead of waiting for itself. Waiting threads must sleep, not
+ * spin. A waiting thread may wake up with nothing changed (a spurious wake-up, or a signal meant for
+ * another thread): it must look again and go back to waiting, never go in out of turn.
  *
  * <p>Build it yourself with a lock and conditions (do not wrap {@code ReentrantReadWriteLock}). Hints are
  * in the README.

@@ -19,12 +19,14 @@ import java.util.function.Consumer;
  * it again); a timeout of zero or less does not wait, and {@code Long.MAX_VALUE} days waits as long as it
  * takes. A thread in {@code get} may wake up with the future still pending (a spurious wake-up): it must
  * look again and go back to waiting. Both {@code get} methods throw {@link InterruptedException}, with the
- * interrupt status cleared, when the calling thread is interrupted on entry or while waiting.
+ * interrupt status cleared, when the calling thread is interrupted on entry (even if the future is already
+ * complete) or while waiting.
  *
  * <p>{@code whenDone(callback)} runs the callback exactly once: in the completing thread if registered
- * while pending, at once in the registering thread if registered after completion. An exception thrown
- * by a callback must not stop the other callbacks nor reach the caller of {@code complete}: hand it to
- * the running thread's uncaught-exception handler. Do not run callbacks while holding a lock.
+ * while pending (those run in registration order), at once in the registering thread if registered after
+ * completion. An exception thrown by a callback must not stop the other callbacks nor reach the caller of
+ * {@code complete}: hand it to the running thread's uncaught-exception handler. Do not run callbacks while
+ * holding a lock.
  *
  * <p>Build it yourself (do not wrap {@code CompletableFuture} or {@code FutureTask}). Hints are in the
  * README.

@@ -19,6 +19,8 @@ import java.util.concurrent.Future;
  * shutdown throws {@link java.util.concurrent.RejectedExecutionException}. An idle worker, or a thread in
  * {@code awaitTermination}, may wake up with nothing changed (a spurious wake-up): it must look again and
  * go back to waiting; an idle worker ends only when the pool is stopped, or shut down with an empty queue.
+ * An interrupt is meant for the task that runs (its future's {@code cancel(true)}, {@code shutdownNow()}):
+ * a worker clears a stale one before it takes the next task.
  *
  * <p>Build it yourself (no {@code ExecutorService}, {@code ThreadPoolExecutor} or {@code Executors});
  * {@code FutureTask} is allowed, and so is your {@code SimpleFuture} from exercise 5. Hints are in the

@@ -687,6 +687,41 @@ class FairReadWriteLockTest {
     }
 
     @Test
+    void aThreadThatHoldsTheLockIsRefusedWhenItAcquiresAgain() {
+        assertSecondAcquireRefused("the read lock", lock::acquireRead, lock::releaseRead, "acquireRead()", lock::acquireRead);
+        assertSecondAcquireRefused("the read lock", lock::acquireRead, lock::releaseRead, "acquireWrite()", lock::acquireWrite);
+        assertSecondAcquireRefused("the write lock", lock::acquireWrite, lock::releaseWrite, "acquireRead()", lock::acquireRead);
+        assertSecondAcquireRefused("the write lock", lock::acquireWrite, lock::releaseWrite, "acquireWrite()", lock::acquireWrite);
+    }
+
+    /**
+     * On a thread of its own: takes {@code held} with {@code acquire}, calls {@code again} while holding it, and
+     * checks that the second call threw IllegalStateException at once (neither went in nor waited for itself).
+     */
+    private static void assertSecondAcquireRefused(String held, BlockingCall.ThrowingRunnable acquire,
+            BlockingCall.ThrowingRunnable release, String again, BlockingCall.ThrowingRunnable acquireAgain) {
+        try (BlockingCall<Throwable> holder = BlockingCall.start("holder", () -> {
+            acquire.run();
+            try {
+                return catchThrowable(acquireAgain::run);
+            } finally {
+                release.run();
+            }
+        })) {
+            Throwable thrown = holder.assertFinishes(again + " by a thread that holds " + held + " kept waiting: it"
+                    + " waits for itself, and nobody will ever release the lock it waits for. The lock is not"
+                    + " reentrant: check whether the caller already holds it (you remember which threads do) and throw"
+                    + " IllegalStateException at once.");
+            assertThat(thrown).withFailMessage("%s by a thread that holds %s %s: the lock is not reentrant, so a holder"
+                    + " that acquires again must get IllegalStateException at once (if it waited, it would wait for"
+                    + " itself, or for a writer that waits for it). Check whether the caller already holds the lock"
+                    + " (you remember which threads do) before it draws a ticket.", again, held,
+                    thrown == null ? "went in a second time" : "threw " + thrown)
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void anInterruptedWaiterLeavesNoTrace() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         try (BlockingCall<Void> holder = BlockingCall.run("writer", () -> {

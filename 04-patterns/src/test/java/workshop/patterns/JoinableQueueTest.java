@@ -283,6 +283,19 @@ class JoinableQueueTest {
     }
 
     @Test
+    void joinIsInterruptible() throws InterruptedException {
+        JoinableQueue<String> queue = new JoinableQueue<>();
+        queue.put("unfinished");
+        try (BlockingCall<Void> joiner = BlockingCall.run("joiner", queue::join)) {
+            joiner.assertBlocks("join() while an item is not done");
+            joiner.thread().interrupt();
+            joiner.assertThrows(InterruptedException.class, "join() was interrupted while it waited for an unfinished"
+                    + " item: it must give up and throw InterruptedException (wait with await(), not"
+                    + " awaitUninterruptibly(), and let the exception out).");
+        }
+    }
+
+    @Test
     void takeWaitsForAnItem() throws InterruptedException {
         JoinableQueue<String> queue = new JoinableQueue<>();
         AtomicReference<String> took = new AtomicReference<>();

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.TimeFactor;
@@ -263,6 +264,37 @@ class QuoteAggregatorTest {
                 + " see (catch InterruptedException, then Thread.currentThread().interrupt())").isTrue();
         assertThat(interrupted.elapsed()).withFailMessage("bestQuote() by an interrupted caller took %d ms: it must"
                 + " not wait for the services", interrupted.elapsed().toMillis()).isLessThan(SLOW);
+        assertNoThreadLeftBehind();
+    }
+
+    @Test
+    void aCallerInterruptedWhileWaitingGetsEmptyAndKeepsItsInterruptStatus() throws InterruptedException {
+        CountDownLatch calling = new CountDownLatch(1);
+        QuoteService slow = item -> {
+            called();
+            calling.countDown();
+            Thread.sleep(SLOW); // the service's latency: its call is cancelled long before it ends
+            return new Quote("slow", 100);
+        };
+        QuoteAggregator aggregator = new QuoteAggregator(List.of(slow), GENEROUS_DEADLINE);
+        AtomicReference<Optional<Quote>> result = new AtomicReference<>();
+        try (BlockingCall<Boolean> caller = BlockingCall.start("caller", () -> {
+            result.set(aggregator.bestQuote("widget"));
+            return Thread.currentThread().isInterrupted();
+        })) {
+            assertThat(calling.await(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).withFailMessage(
+                    "bestQuote() did not call its one service within %d ms", LIMIT.toMillis()).isTrue();
+            caller.assertBlocks("bestQuote() waiting for a service that answers only after " + SLOW.toMillis() + " ms");
+            caller.thread().interrupt();
+            boolean stillInterrupted = caller.assertFinishes("bestQuote() kept waiting for the service after its caller"
+                    + " was interrupted: stop waiting, cancel the calls still running and return Optional.empty().");
+            assertThat(result.get()).withFailMessage("bestQuote() interrupted while it waited for the services must"
+                    + " return Optional.empty(), got %s", result.get()).isEmpty();
+            assertThat(stillInterrupted).withFailMessage("bestQuote() interrupted while it waited for the services"
+                    + " returned with the interrupt status cleared: it cannot throw InterruptedException, so it must set"
+                    + " the status again for its caller to see (catch InterruptedException, then"
+                    + " Thread.currentThread().interrupt())").isTrue();
+        }
         assertNoThreadLeftBehind();
     }
 

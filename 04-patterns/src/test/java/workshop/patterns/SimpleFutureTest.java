@@ -153,6 +153,19 @@ class SimpleFutureTest {
     }
 
     @Test
+    void anInterruptedCallerGetsInterruptedExceptionEvenWhenTheFutureIsComplete() {
+        SimpleFuture<String> future = new SimpleFuture<>();
+        assertThat(future.complete("value")).withFailMessage("complete() on a pending future must return true").isTrue();
+        String lesson = " on a completed future (both get methods check for an interrupt first, before they look at"
+                + " the outcome: README, \"How these classes differ from the JDK's\")";
+        Timeouts.assertInterruptedCallerGetsInterruptedException("get()" + lesson, future::get);
+        Timeouts.assertInterruptedCallerGetsInterruptedException("get(0 ms)" + lesson,
+                () -> future.get(0, TimeUnit.MILLISECONDS));
+        Timeouts.assertInterruptedCallerGetsInterruptedException("get(30 s)" + lesson,
+                () -> future.get(LONG_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    @Test
     void getReportsAFailureAsExecutionExceptionAndACancellationAsCancellationException() {
         SimpleFuture<String> failed = new SimpleFuture<>();
         Exception boom = new java.io.IOException("boom");
@@ -252,14 +265,17 @@ class SimpleFutureTest {
         int rounds = run.rounds();
         int wrong = 0;
         int mismatched = 0;
+        String firstMismatch = null;
         for (int r = 0; r < rounds; r++) {
             if (winners.get(r) != 1) {
                 wrong++;
                 continue;
             }
             int t = winner.get(r);
-            if (!outcomeMatches(futures.get(r), (t + r) % 3, t, failure)) {
+            String mismatch = outcomeMismatch(futures.get(r), (t + r) % 3, t, failure);
+            if (mismatch != null) {
                 mismatched++;
+                firstMismatch = firstMismatch != null ? firstMismatch : "round " + r + ": " + mismatch;
             }
         }
         assertThat(wrong).withFailMessage(
@@ -267,7 +283,9 @@ class SimpleFutureTest {
                         + " pending before either completed it (check-then-act). Check and set the outcome in one"
                         + " atomic step (one lock, or compareAndSet).", wrong, rounds).isZero();
         assertThat(mismatched).withFailMessage(
-                "in %d of %d rounds, the future's outcome was not the winner's: a loser overwrote it", mismatched, rounds)
+                "in %d of %d rounds, the future's outcome was not the winner's (first, %s): a loser overwrote it, or"
+                        + " the winner's call returned true without setting its outcome. Check \"still pending?\" and"
+                        + " set the outcome in the same locked section.", mismatched, rounds, firstMismatch)
                 .isZero();
         run.abortUnlessOverlapped(ROUNDS / 5);
     }
@@ -281,17 +299,39 @@ class SimpleFutureTest {
         assertThat(ran.get()).withFailMessage("a callback registered before complete() did not run once").isEqualTo(1);
     }
 
-    private static boolean outcomeMatches(SimpleFuture<Integer> future, int how, int value, Throwable failure) {
+    /**
+     * Null if {@code get(0 ms)} on the complete {@code future} reports the winner's outcome ({@code how}: 0 the
+     * value {@code value}, 1 the failure {@code failure}, 2 a cancellation); otherwise what it reported instead.
+     */
+    private static String outcomeMismatch(SimpleFuture<Integer> future, int how, int value, Throwable failure) {
+        String expected = switch (how) {
+            case 0 -> "return " + value;
+            case 1 -> "throw ExecutionException caused by " + failure;
+            default -> "throw CancellationException";
+        };
+        String got;
         try {
-            Integer got = future.get(0, TimeUnit.MILLISECONDS);
-            return how == 0 && got == value;
+            Integer result = future.get(0, TimeUnit.MILLISECONDS);
+            if (how == 0 && result != null && result == value) {
+                return null;
+            }
+            got = "returned " + result;
         } catch (ExecutionException e) {
-            return how == 1 && e.getCause() == failure;
+            if (how == 1 && e.getCause() == failure) {
+                return null;
+            }
+            got = "threw ExecutionException caused by " + e.getCause();
         } catch (CancellationException e) {
-            return how == 2;
+            if (how == 2) {
+                return null;
+            }
+            got = "threw CancellationException";
+        } catch (TimeoutException e) {
+            got = "threw TimeoutException: the future was still pending after its winner's call returned true";
         } catch (Exception e) {
-            return false;
+            got = "threw " + e;
         }
+        return "get(0 ms) should " + expected + " but " + got;
     }
 
     @Test
@@ -328,6 +368,20 @@ class SimpleFutureTest {
         assertThat(ranOn.get()).withFailMessage("a callback added after completion ran on %s, not in the registering"
                 + " thread %s: run it at once, in whenDone()", ranOn.get(), Thread.currentThread()).isSameAs(
                 Thread.currentThread());
+    }
+
+    @Test
+    void callbacksRegisteredWhilePendingRunInRegistrationOrder() {
+        SimpleFuture<String> future = new SimpleFuture<>();
+        Queue<Integer> ran = new ConcurrentLinkedQueue<>();
+        future.whenDone(f -> ran.add(1));
+        future.whenDone(f -> ran.add(2));
+        future.whenDone(f -> ran.add(3));
+        future.complete("v");
+        assertThat(List.copyOf(ran)).withFailMessage(
+                "callbacks 1, 2 and 3, registered in that order while the future was pending, ran in the order %s:"
+                        + " they must run in registration order. Append each callback to the end of the list and run"
+                        + " the list from its start.", List.copyOf(ran)).containsExactly(1, 2, 3);
     }
 
     @Test

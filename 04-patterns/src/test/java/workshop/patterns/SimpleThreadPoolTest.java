@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -294,6 +295,44 @@ class SimpleThreadPoolTest {
         assertThat(queuedRan.get()).withFailMessage(
                 "running the 3 Runnables that shutdownNow() returned ran %d of the queued tasks: return the queued work"
                         + " itself", queuedRan.get()).isEqualTo(3);
+    }
+
+    @Test
+    void anInterruptMeantForOneTaskDoesNotReachTheNext() throws Exception {
+        SimpleThreadPool pool = newPool(1);
+        CountDownLatch started = new CountDownLatch(1);
+        Semaphore finish = new Semaphore(0);
+        Future<String> first = pool.submit(() -> {
+            started.countDown();
+            finish.acquireUninterruptibly(); // returns with the interrupt status still set, as a task that restores it
+            return "first";
+        });
+        Future<Boolean> second = pool.submit(() -> Thread.currentThread().isInterrupted());
+        assertThat(started.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).withFailMessage("the first task never started")
+                .isTrue();
+        first.cancel(true); // interrupts the worker that runs the first task, before it returns
+        finish.release();
+        boolean interrupted = getWithin(second, "the second task must run once the first one has ended");
+        assertThat(interrupted).withFailMessage(
+                "the second task started on a worker whose interrupt status was set: the interrupt was meant for the"
+                        + " first task (its future's cancel(true)), which ended with the status still set, and the"
+                        + " worker passed it on. Clear a stale interrupt (Thread.interrupted()) before a worker takes its"
+                        + " next task, or the next task's first blocking call throws InterruptedException for nothing.")
+                .isFalse();
+    }
+
+    @Test
+    void shutdownOfAPoolThatNeverRanATaskReleasesAThreadInAwaitTermination() {
+        SimpleThreadPool pool = newPool(2);
+        try (BlockingCall<Boolean> waiter = BlockingCall.start("terminator", () -> pool.awaitTermination(LONG_TIMEOUT))) {
+            waiter.assertBlocks("awaitTermination on a pool that was not shut down");
+            pool.shutdown();
+            boolean terminated = waiter.assertFinishes("shutdown() of a pool that never started a worker did not wake"
+                    + " the thread in awaitTermination: no worker will ever end to signal it, so shutdown() itself must"
+                    + " signal the waiters when it leaves the pool terminated (shut down, no workers left).");
+            assertThat(terminated).withFailMessage("awaitTermination returned false after shutdown() of a pool that"
+                    + " never started a worker: such a pool has terminated the moment it is shut down").isTrue();
+        }
     }
 
     @Test
