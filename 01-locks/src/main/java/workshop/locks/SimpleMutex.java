@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 public class SimpleMutex {
 
-    /** Waits until the lock is free, then takes it. */
+    /** Waits until the lock is free, then takes it. An interrupt does not stop the wait; it is kept. */
     public void lock() {
         throw new UnsupportedOperationException("TODO 01-locks exercise 2: SimpleMutex.lock()");
     }

@@ -14,7 +14,10 @@ import java.time.Duration;
  */
 public class SimpleReentrantLock {
 
-    /** Waits until the lock is free or already held by this thread, then takes it (once more). */
+    /**
+     * Waits until the lock is free or already held by this thread, then takes it (once more). An interrupt does not
+     * stop the wait; it is kept.
+     */
     public void lock() {
         throw new UnsupportedOperationException("TODO 01-locks exercise 3: SimpleReentrantLock.lock()");
     }
@@ -33,7 +36,8 @@ public class SimpleReentrantLock {
      *
      * @return true if the lock was taken, false if the time ran out
      * @throws InterruptedException if the thread is interrupted while waiting, or was already interrupted when it
-     *     called (checked first, even when the lock is free); the interrupt status is then cleared
+     *     called (checked first, even when the lock is free, and also when this thread already holds the lock, as
+     *     {@code ReentrantLock} does); the interrupt status is then cleared
      */
     public boolean tryLock(Duration timeout) throws InterruptedException {
         throw new UnsupportedOperationException("TODO 01-locks exercise 3: SimpleReentrantLock.tryLock(Duration)");

@@ -248,6 +248,103 @@ public abstract class MutualExclusionContract {
     }
 
     @Test
+    void anInterruptedWaiterInLockSleepsOnAndKeepsTheInterrupt() {
+        LockUnderTest lock = newLock();
+        lock.lock();
+        BlockingCall<Boolean> waiter = BlockingCall.start("interrupted-waiter", () -> {
+            lock.lock();
+            boolean interruptKept = Thread.currentThread().isInterrupted();
+            lock.unlock();
+            return interruptKept;
+        });
+        try (waiter) {
+            try {
+                waiter.assertBlocks("lock() of a lock another thread holds");
+                waiter.thread().interrupt();
+                try {
+                    waiter.assertBlocks("lock() of a lock another thread holds, after an interrupt: lock() cannot be"
+                            + " interrupted, so the thread must go back to sleep");
+                    BusyWait.assertWaitsWithoutSpinning(waiter.thread());
+                } catch (AssertionFailedError e) {
+                    if (waiter.isDone()) {
+                        throw new AssertionFailedError("A thread waiting in lock() of the " + lockName() + " was"
+                                + " interrupted, and lock() ended while another thread still held the lock: lock() cannot"
+                                + " be interrupted; it waits until it has the lock, and keeps the interrupt for later.\n"
+                                + e.getMessage(), e);
+                    }
+                    throw new AssertionFailedError("A thread waiting in lock() of the " + lockName() + " was interrupted"
+                            + " and then kept running instead of sleeping: while the interrupt status is set,"
+                            + " LockSupport.park() returns at once, so a loop around it spins. lock() cannot be"
+                            + " interrupted, but it must not ignore the interrupt either: clear it with"
+                            + " Thread.interrupted(), remember it, park again, and set it again"
+                            + " (Thread.currentThread().interrupt()) when lock() returns.\n" + e.getMessage(), e);
+                }
+            } finally {
+                lock.unlock();
+            }
+            boolean interruptKept = waiter.assertFinishes("a thread waiting in lock() was interrupted, and after unlock()"
+                    + " it did not get the lock: an interrupt must not stop lock() from taking the lock once it is free.");
+            assertThat(interruptKept).withFailMessage("a thread interrupted while it waited in lock() of the %s got the"
+                    + " lock, but its interrupt status was no longer set when lock() returned: the interrupt was lost."
+                    + " lock() cannot be interrupted, so it must keep the interrupt for the caller: if you clear it with"
+                    + " Thread.interrupted() to park again, remember it and call Thread.currentThread().interrupt()"
+                    + " before lock() returns.", lockName()).isTrue();
+        }
+    }
+
+    /**
+     * How often {@link #aTimedWaiterThatLeavesWithoutTheLockPassesTheWakeUpOn} plays its race. The unlock() comes
+     * right after the interrupt, so it nearly always finds the interrupted timed waiter still first in the queue and
+     * wakes it, not the next waiter; a few rounds make sure that happens at least once. A correct lock passes every
+     * round, whichever comes first.
+     */
+    private static final int WAKE_UP_ROUNDS = 20;
+
+    @Test
+    void aTimedWaiterThatLeavesWithoutTheLockPassesTheWakeUpOn() {
+        LockUnderTest lock = newLock();
+        for (int round = 1; round <= WAKE_UP_ROUNDS; round++) {
+            lock.lock();
+            BlockingCall<Boolean> timedWaiter = BlockingCall.start("timed-waiter", () -> {
+                try {
+                    return takeAndRelease(lock, Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            });
+            try (timedWaiter) {
+                BlockingCall<Void> waiter;
+                try {
+                    timedWaiter.assertBlocks("tryLock(30 s) of a lock another thread holds");
+                    waiter = BlockingCall.run("waiter", () -> {
+                        lock.lock();
+                        lock.unlock();
+                    });
+                } catch (RuntimeException | Error e) {
+                    lock.unlock();
+                    throw e;
+                }
+                try (waiter) {
+                    try {
+                        waiter.assertBlocks("lock() of a lock another thread holds");
+                        timedWaiter.thread().interrupt(); // the timed waiter will leave without the lock ...
+                    } finally {
+                        lock.unlock(); // ... and this unlock() most likely wakes it before it has left the queue
+                    }
+                    waiter.assertFinishes("in round " + round + ", a thread waiting in lock() behind a thread waiting in"
+                            + " tryLock(30 s) never got the free " + lockName() + ". unlock() woke the first waiter, the"
+                            + " timed one; it had just been interrupted and left without the lock, and nobody woke the"
+                            + " next waiter, which now sleeps on a free lock. A thread that leaves a timed tryLock without"
+                            + " the lock (interrupted or timed out) may have used up a wake-up meant for the lock: on its"
+                            + " way out, if the lock is free, wake the next waiter.");
+                    timedWaiter.assertFinishes("a thread in tryLock(30 s) neither got the free lock nor gave up when"
+                            + " interrupted.");
+                }
+            }
+        }
+    }
+
+    @Test
     void anInterruptWhileWaitingInTimedTryLockThrowsInterruptedException() {
         LockUnderTest lock = newLock();
         lock.lock();

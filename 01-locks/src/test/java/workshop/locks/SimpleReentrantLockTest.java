@@ -1,11 +1,13 @@
 package workshop.locks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.Concurrently;
+import workshop.testkit.Timeouts;
 
 /** Exercise 3: README "3. SimpleReentrantLock". The shared lock tests are in {@link MutualExclusionContract}. */
 public class SimpleReentrantLockTest extends MutualExclusionContract {
@@ -109,6 +111,105 @@ public class SimpleReentrantLockTest extends MutualExclusionContract {
             }
             other.assertFinishes("the waiting thread did not get the lock after the hold count returned to zero: the"
                     + " last unlock() must release the lock and wake a waiter.");
+        }
+    }
+
+    @Test
+    void unlockByAnotherThreadWhileTheHolderHoldsTheLockTwiceThrowsAndChangesNothing() {
+        SimpleReentrantLock lock = new SimpleReentrantLock();
+        lock.lock();
+        lock.lock();
+        Throwable thrown;
+        int holdsAfter;
+        boolean thirdThreadGotIn;
+        try {
+            thrown = inAnotherThread("unlock() never waits.", () -> catchThrowable(lock::unlock));
+            holdsAfter = lock.getHoldCount();
+            thirdThreadGotIn = inAnotherThread("tryLock() never waits.", () -> {
+                if (lock.tryLock()) {
+                    lock.unlock();
+                    return true;
+                }
+                return false;
+            });
+        } finally {
+            for (int holds = lock.getHoldCount(); holds > 0; holds--) {
+                lock.unlock();
+            }
+        }
+        assertThat(thrown).withFailMessage("while the holder held the lock twice, unlock() by another thread %s: it must"
+                + " throw IllegalMonitorStateException. Only the holder may unlock, also a nested hold: check the owner"
+                + " first, before you look at the hold count.", thrown == null ? "returned normally" : "threw " + thrown)
+                .isInstanceOf(IllegalMonitorStateException.class);
+        assertThat(holdsAfter).withFailMessage("the holder held the lock twice; after another thread's refused unlock()"
+                + " its hold count is %d, expected 2: a refused unlock() must change nothing (check the owner before you"
+                + " touch the count)", holdsAfter).isEqualTo(2);
+        assertThat(thirdThreadGotIn).withFailMessage("after another thread's unlock() attempt, a third thread could take"
+                + " the lock the holder still held twice: it was released by a thread that did not hold it").isFalse();
+    }
+
+    @Test
+    void anInterruptedHolderGetsInterruptedExceptionFromTimedTryLock() {
+        SimpleReentrantLock lock = new SimpleReentrantLock();
+        record Outcome(Throwable thrown, boolean returned, boolean stillInterrupted, int holdsAfter) {
+        }
+        Outcome outcome = BlockingCall.within("interrupted-holder", BlockingCall.PATIENCE, "tryLock(1 s) by an"
+                + " interrupted holder must throw InterruptedException at once.", () -> {
+                    lock.lock();
+                    try {
+                        Thread.currentThread().interrupt();
+                        Throwable thrown = null;
+                        boolean returned = false;
+                        try {
+                            returned = lock.tryLock(Duration.ofSeconds(1));
+                        } catch (Exception e) {
+                            thrown = e;
+                        }
+                        boolean stillInterrupted = Thread.interrupted(); // and clear it, whatever happened
+                        return new Outcome(thrown, returned, stillInterrupted, lock.getHoldCount());
+                    } finally {
+                        for (int holds = lock.getHoldCount(); holds > 0; holds--) {
+                            lock.unlock();
+                        }
+                    }
+                });
+        assertThat(outcome.thrown()).withFailMessage("tryLock(1 s) by the thread that holds the lock, called with its"
+                + " interrupt status set, %s: it must throw InterruptedException. Check the interrupt first, before"
+                + " anything else, also before \"do I hold it already?\" (as ReentrantLock.tryLock(time, unit) does).",
+                outcome.thrown() == null ? "returned " + outcome.returned() : "threw " + outcome.thrown())
+                .isInstanceOf(InterruptedException.class);
+        assertThat(outcome.stillInterrupted()).withFailMessage("tryLock(1 s) by an interrupted holder threw"
+                + " InterruptedException but left the interrupt status set: throwing it reports the interrupt, so the"
+                + " status must be cleared (Thread.interrupted()).").isFalse();
+        assertThat(outcome.holdsAfter()).withFailMessage("the holder held the lock once; after its interrupted"
+                + " tryLock(1 s) the hold count is %d, expected 1: a tryLock that throws takes nothing",
+                outcome.holdsAfter()).isEqualTo(1);
+    }
+
+    @Test
+    void theHolderTakesTheLockAgainAtOnceWhateverTheTimeout() throws Exception {
+        SimpleReentrantLock lock = new SimpleReentrantLock();
+        record Outcome(boolean took, int holdsAfter) {
+        }
+        for (Duration timeout : new Duration[] {Duration.ZERO, Duration.ofMillis(-1), Timeouts.MOST_NEGATIVE,
+                Timeouts.FOREVER}) {
+            String call = "tryLock(" + show(timeout) + ") by the thread that already holds the SimpleReentrantLock";
+            Outcome outcome = Timeouts.assertReturnsAtOnce(call, () -> {
+                lock.lock();
+                try {
+                    boolean took = lock.tryLock(timeout);
+                    return new Outcome(took, lock.getHoldCount());
+                } finally {
+                    for (int holds = lock.getHoldCount(); holds > 0; holds--) {
+                        lock.unlock();
+                    }
+                }
+            });
+            assertThat(outcome.took()).withFailMessage("%s returned false: a lock this thread already holds is taken"
+                    + " again at once, whatever the timeout (\"zero or less: do not wait\" matters only when another"
+                    + " thread holds it). Check for the holder before you look at the timeout.", call).isTrue();
+            assertThat(outcome.holdsAfter()).withFailMessage("%s returned true, but the hold count is then %d, expected"
+                    + " 2: every successful take adds one hold", call, outcome.holdsAfter()).isEqualTo(2);
         }
     }
 

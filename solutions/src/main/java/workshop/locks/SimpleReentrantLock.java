@@ -31,7 +31,10 @@ public class SimpleReentrantLock {
      */
     private int holds;
 
-    /** Waits until the lock is free or already held by this thread, then takes it (once more). */
+    /**
+     * Waits until the lock is free or already held by this thread, then takes it (once more). An interrupt does not
+     * stop the wait; it is kept.
+     */
     public void lock() {
         if (mutex.isHeldByCurrentThread()) {
             holds++;
