@@ -1,7 +1,7 @@
 /*
  * Wrong: spinning waiter (unlock, `Thread.onSpinWait()`, lock again)
  * Rejected by: CountingSemaphoreTest#acquireWaitsWhileNoPermitIsLeftAndCostsNoCpuWhileWaiting, CountingSemaphoreTest#releaseByAThreadThatNeverAcquiredWakesAWaiterBecausePermitsHaveNoOwner
- * Message: busy-waits
+ * Message: should be waiting
  * Caught by: every test that waits for a blocked waiter ("it busy-waits", with the CPU time measured)
  */
 package workshop.semaphores;

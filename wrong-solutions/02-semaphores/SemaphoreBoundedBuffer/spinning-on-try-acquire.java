@@ -1,7 +1,7 @@
 /*
  * Wrong: spinning on `tryAcquire()`
  * Rejected by: SemaphoreBoundedBufferTest#putWaitsWhileTheBufferIsFullWithoutUsingTheCpu, SemaphoreBoundedBufferTest#takeWaitsWhileTheBufferIsEmptyWithoutUsingTheCpu
- * Message: busy-waits
+ * Message: should be waiting
  * Caught by: the blocking tests ("it busy-waits")
  */
 package workshop.semaphores;

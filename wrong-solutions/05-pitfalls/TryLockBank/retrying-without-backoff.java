@@ -1,7 +1,7 @@
 /*
  * Wrong: retrying at once without a backoff (spinning)
  * Rejected by: TryLockBankTest#whileALockStaysHeldTheTransferBacksOffWithoutSpinningAndAnInterruptEndsIt
- * Message: busy-waits
+ * Message: back off
  * Caught by: `whileALockStaysHeldTheTransferBacksOffWithoutSpinningAndAnInterruptEndsIt` (CPU time)
  */
 package workshop.pitfalls;
