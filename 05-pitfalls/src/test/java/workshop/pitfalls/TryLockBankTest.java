@@ -7,12 +7,12 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import workshop.pitfalls.TryLockBank.TransferOutcome;
+import workshop.pitfalls.support.OverdraftRace;
 import workshop.testkit.BlockingCall;
 import workshop.testkit.BusyWait;
 import workshop.testkit.Concurrently;
@@ -233,48 +233,24 @@ public class TryLockBankTest {
                 when, actual0, actual1, expected0, expected1).containsExactly(expected0, expected1);
     }
 
-    /** Rounds of the same-instant race; on a busy machine it goes on, up to ten times as many, until enough overlap. */
-    private static final int RACE_ROUNDS = 5_000;
-    private static final int RACE_MAX_ROUNDS = Concurrently.RACE_EXTENSION * RACE_ROUNDS;
-    /** Fewer overlapping rounds than this, and no overdraft seen: the test says it proved nothing (aborted), not passed. */
-    private static final int RACE_CONCLUSIVE = 500;
 
     @Test
     @TimeLimit(Concurrently.RACE_SECONDS + 10)
     void transfersFromOneAccountAtTheSameInstantNeverOverdrawIt() {
-        // Every round, threads on every core at once try to move 2 out of an account holding 3, each to an
-        // account of its own: exactly one may succeed. A busy machine often runs the threads one after the other:
-        // the rounds in which they really ran together are counted, and the run goes on until enough did.
-        int threads = Concurrently.cores();
-        TryLockBank[] banks = new TryLockBank[RACE_MAX_ROUNDS];
-        for (int r = 0; r < RACE_MAX_ROUNDS; r++) {
-            long[] balances = new long[threads + 1];
-            balances[0] = 3;
-            banks[r] = new TryLockBank(balances);
-        }
-        AtomicIntegerArray successes = new AtomicIntegerArray(RACE_MAX_ROUNDS);
-
-        Concurrently.Lockstep run = Concurrently.threads(threads).named("teller").race(RACE_ROUNDS, (t, round) -> {
-                    if (banks[round].transfer(0, t + 1, 2, GENEROUS) == TransferOutcome.DONE) {
-                        successes.incrementAndGet(round);
-                    }
-                });
-
-        int rounds = run.rounds();
-        int wrongRounds = 0;
-        String example = "";
-        for (int r = 0; r < rounds; r++) {
-            if (successes.get(r) != 1 || banks[r].balance(0) != 1) {
-                if (wrongRounds++ == 0) {
-                    example = successes.get(r) + " transfers of 2 were DONE and account 0 holds " + banks[r].balance(0);
+        OverdraftRace.assertNeverOverdrawn(balances -> {
+            TryLockBank bank = new TryLockBank(balances);
+            return new OverdraftRace.Bank() {
+                @Override
+                public boolean transferTwoFromAccount0(int to) throws InterruptedException {
+                    return bank.transfer(0, to, 2, GENEROUS) == TransferOutcome.DONE;
                 }
-            }
-        }
-        assertThat(wrongRounds).withFailMessage(
-                "in %d of %d rounds an account holding 3 ended wrong (for example: %s). Several transfers checked"
-                        + " the balance before any of them took the money (check-then-act): the check must happen"
-                        + " while the transfer holds both locks.", wrongRounds, rounds, example).isZero();
-        run.abortUnlessOverlapped(RACE_CONCLUSIVE);
+
+                @Override
+                public long balanceOfAccount0() {
+                    return bank.balance(0);
+                }
+            };
+        }, "were DONE", "both locks");
     }
 
     @Test
